@@ -1,0 +1,51 @@
+# Shared typedefs, codes and inline helpers for the compiled kernels.
+from cpython.exc cimport PyErr_CheckSignals
+
+# 64-bit indices everywhere: n*(n-1)/2 passes 2**31 at n ~ 65 536.
+ctypedef Py_ssize_t index_t
+ctypedef double dist_t
+
+# Method codes; the Python table in _methods.py uses the same numbers.
+cdef enum:
+    METHOD_SINGLE = 0
+    METHOD_COMPLETE = 1
+    METHOD_AVERAGE = 2
+    METHOD_WEIGHTED = 3
+    METHOD_WARD = 4
+    METHOD_CENTROID = 5
+    METHOD_MEDIAN = 6
+
+# Status codes returned by the nogil cores; _validation.raise_for_status maps them.
+cdef enum:
+    STATUS_OK = 0
+    STATUS_INTERRUPTED = 1
+    STATUS_BUG = 2
+
+# Entries visited between two checks for Ctrl-C: about 10-50 ms of kernel work.
+cdef enum:
+    SIGNAL_CHECK_WORK = 1 << 24
+
+
+cdef inline index_t condensed_index(index_t n, index_t i, index_t j) noexcept nogil:
+    """Offset of pair (i, j) in a condensed matrix; requires i < j."""
+    return i * (2 * n - i - 1) // 2 + (j - i - 1)
+
+
+cdef inline index_t row_base(index_t n, index_t i) noexcept nogil:
+    """Offset b such that dists[b + j] is pair (i, j) for every j > i."""
+    return i * (2 * n - i - 1) // 2 - i - 1
+
+
+cdef inline int signals_pending() noexcept nogil:
+    """Take the GIL and run Python's signal handlers.
+
+    Returns 1 if a handler raised (the exception stays set for the caller to
+    re-raise after the kernel has returned), else 0.
+    """
+    with gil:
+        return 1 if PyErr_CheckSignals() != 0 else 0
+
+
+cdef inline int reraise_pending() except -1:
+    """Propagate the exception a signal handler left set (see signals_pending)."""
+    return -1

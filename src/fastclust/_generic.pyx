@@ -1,0 +1,231 @@
+"""Centroid and median linkage by Muellner's generic algorithm.
+
+For every slot i the kernel keeps a candidate nearest neighbour nbr[i] > i and a
+lower bound mind[i] on the distance to the true nearest neighbour among the
+active slots above i. A binary heap orders the slots by (mind, slot). The top
+is exact when mind[i] still equals D(i, nbr[i]); otherwise its row is rescanned
+(contiguous in the condensed layout) and it sinks. Centroid and median
+distances may shrink after a merge, so merge heights can go down (inversions);
+the merges come out in the order performed.
+
+Works in place on squared distances; the merged cluster takes the larger slot.
+
+Reference: D. Muellner, "Modern hierarchical, agglomerative clustering
+algorithms", arXiv:1109.2378, section 3.1 (generic algorithm).
+"""
+import numpy as np
+
+from libc.math cimport INFINITY, sqrt
+from libc.string cimport memmove
+
+from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+                       STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
+
+
+cdef inline bint key_less(const double* mind, index_t i, index_t j) noexcept nogil:
+    return mind[i] < mind[j] or (mind[i] == mind[j] and i < j)
+
+
+cdef struct Heap:
+    index_t* slots       # heap array of slots
+    index_t* where       # where[slot] = position in `slots`, -1 when removed
+    index_t size
+    double* mind
+
+
+cdef inline void heap_swap(Heap* h, index_t p, index_t q) noexcept nogil:
+    cdef index_t s = h.slots[p]
+    h.slots[p] = h.slots[q]
+    h.slots[q] = s
+    h.where[h.slots[p]] = p
+    h.where[h.slots[q]] = q
+
+
+cdef void sift_up(Heap* h, index_t p) noexcept nogil:
+    cdef index_t parent
+    while p > 0:
+        parent = (p - 1) // 2
+        if not key_less(h.mind, h.slots[p], h.slots[parent]):
+            break
+        heap_swap(h, p, parent)
+        p = parent
+
+
+cdef void sift_down(Heap* h, index_t p) noexcept nogil:
+    cdef index_t child
+    while True:
+        child = 2 * p + 1
+        if child >= h.size:
+            break
+        if child + 1 < h.size and key_less(h.mind, h.slots[child + 1], h.slots[child]):
+            child += 1
+        if not key_less(h.mind, h.slots[child], h.slots[p]):
+            break
+        heap_swap(h, p, child)
+        p = child
+
+
+cdef inline void heap_update(Heap* h, index_t slot) noexcept nogil:
+    """Restore heap order after mind[slot] changed either way."""
+    cdef index_t p = h.where[slot]
+    sift_up(h, p)
+    sift_down(h, h.where[slot])
+
+
+cdef void heap_remove(Heap* h, index_t slot) noexcept nogil:
+    cdef index_t p = h.where[slot]
+    cdef index_t last = h.size - 1
+    if p != last:
+        heap_swap(h, p, last)
+    h.size -= 1
+    h.where[slot] = -1
+    if p != last:
+        heap_update(h, h.slots[p])
+
+
+cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
+    cdef index_t lo = 0, hi = m - 1, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if act[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* act,
+                          index_t from_pos, index_t m, index_t* nbr, double* mind) noexcept nogil:
+    """Exact nearest neighbour of slot i among act[from_pos:m] (all > i)."""
+    cdef index_t base = row_base(n, i), t, best_j = -1
+    cdef double best = INFINITY, d
+    for t in range(from_pos, m):
+        d = D[base + act[t]]
+        if d < best:
+            best = d
+            best_j = act[t]
+    nbr[i] = best_j
+    mind[i] = best
+
+
+cdef int generic_core(double* D, index_t n, int method,
+                      index_t* act, double* size, index_t* nbr, double* mind,
+                      index_t* heap_slots, index_t* heap_where,           # scratch
+                      index_t* out_a, index_t* out_b, double* out_h       # out
+                      ) noexcept nogil:
+    cdef index_t m = n, i, t, k, x, y, pos_x, pos_y, step, base_x, base_y, bk, work = 0
+    cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy
+    cdef Heap heap
+    for i in range(n * (n - 1) // 2):
+        D[i] = D[i] * D[i]
+    for t in range(n):
+        act[t] = t
+        size[t] = 1.0
+    for i in range(n - 1):
+        scan_row(D, n, i, act, i + 1, n, nbr, mind)
+    heap.slots = heap_slots
+    heap.where = heap_where
+    heap.mind = mind
+    heap.size = n - 1
+    for i in range(n - 1):
+        heap_slots[i] = i
+        heap_where[i] = i
+    heap_where[n - 1] = -1
+    i = (n - 1) // 2
+    while i >= 0:
+        sift_down(&heap, i)
+        i -= 1
+    for step in range(n - 1):
+        # Pop candidates until the top's lower bound is exact.
+        while True:
+            x = heap_slots[0]
+            y = nbr[x]
+            if mind[x] == D[row_base(n, x) + y]:
+                break
+            pos_x = position_of(act, m, x)
+            scan_row(D, n, x, act, pos_x + 1, m, nbr, mind)
+            work += m - pos_x
+            sift_down(&heap, 0)
+        d_xy = mind[x]
+        out_a[step] = x
+        out_b[step] = y
+        out_h[step] = d_xy
+        s_x = size[x]
+        s_y = size[y]
+        if method == METHOD_CENTROID:
+            w_x = s_x / (s_x + s_y)
+            w_y = s_y / (s_x + s_y)
+            w_xy = w_x * w_y
+        else:   # median: the weighted centroid of equal weights
+            w_x = 0.5
+            w_y = 0.5
+            w_xy = 0.25
+        heap_remove(&heap, x)
+        pos_x = position_of(act, m, x)
+        memmove(act + pos_x, act + pos_x + 1, (m - pos_x - 1) * sizeof(index_t))
+        m -= 1
+        pos_y = position_of(act, m, y)
+        base_x = row_base(n, x)
+        base_y = row_base(n, y)
+        # New squared distances to the merged cluster, stored in slot y.
+        for t in range(pos_y):
+            k = act[t]
+            bk = row_base(n, k)
+            if k < x:
+                d_kx = D[bk + x]
+            else:
+                d_kx = D[base_x + k]
+            new_d = w_x * d_kx + w_y * D[bk + y] - w_xy * d_xy
+            D[bk + y] = new_d
+            if new_d < mind[k]:
+                mind[k] = new_d
+                nbr[k] = y
+                sift_up(&heap, heap_where[k])
+            elif nbr[k] == x:
+                nbr[k] = y           # mind[k] stays a valid lower bound
+        for t in range(pos_y + 1, m):
+            k = act[t]
+            D[base_y + k] = w_x * D[base_x + k] + w_y * D[base_y + k] - w_xy * d_xy
+        size[y] = s_x + s_y
+        if y < n - 1:
+            if pos_y + 1 < m:
+                scan_row(D, n, y, act, pos_y + 1, m, nbr, mind)
+            else:
+                mind[y] = INFINITY
+                nbr[y] = -1
+            heap_update(&heap, y)
+        work += 2 * m
+        if work > SIGNAL_CHECK_WORK:
+            work = 0
+            if signals_pending():
+                return STATUS_INTERRUPTED
+    for step in range(n - 1):
+        out_h[step] = sqrt(out_h[step]) if out_h[step] > 0.0 else 0.0
+    return STATUS_OK
+
+
+def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
+                    index_t n,             # in
+                    int method,            # in: METHOD_CENTROID or METHOD_MEDIAN
+                    index_t[::1] out_a,    # out, length n - 1
+                    index_t[::1] out_b,    # out
+                    double[::1] out_h):    # out: heights in merge order (may go down)
+    """Generic algorithm on a condensed matrix of Euclidean distances, overwriting it.
+
+    Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
+    Returns a status code.
+    """
+    cdef index_t[::1] act = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] nbr = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] heap_slots = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] heap_where = np.empty(n, dtype=np.intp)
+    cdef double[::1] size = np.empty(n)
+    cdef double[::1] mind = np.empty(n)
+    cdef int status
+    with nogil:
+        status = generic_core(&dists[0], n, method, &act[0], &size[0], &nbr[0], &mind[0],
+                              &heap_slots[0], &heap_where[0],
+                              &out_a[0], &out_b[0], &out_h[0])
+    if status == STATUS_INTERRUPTED:
+        reraise_pending()
+    return status

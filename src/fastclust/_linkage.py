@@ -1,0 +1,235 @@
+"""linkage() and the one-word method shortcuts: validate -> dispatch -> kernel."""
+from __future__ import annotations
+
+import numpy as np
+
+from ._distance import as_observations, check_metric, condensed_from_square, pdist
+from ._methods import MethodSpec
+from ._validation import (as_float_array, check_finite, check_memory, check_method, check_n,
+                          num_obs_condensed, raise_for_status, resolve_workers,
+                          warn_if_square_distance_matrix)
+
+__all__ = ["linkage", "single", "complete", "average", "weighted", "ward", "centroid", "median"]
+
+
+def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
+            preserve_input=True, workers=None):
+    """Hierarchical, agglomerative clustering: SciPy's linkage matrix from distances or points.
+
+    A drop-in for :func:`scipy.cluster.hierarchy.linkage` and
+    :func:`fastcluster.linkage`, with the same arguments and the same output.
+
+    Parameters
+    ----------
+    y : array_like of shape (n * (n - 1) // 2,) or (n, d)
+        A condensed distance matrix (the upper triangle, row by row, as returned
+        by :func:`pdist`), or n observations in d dimensions. Integer and
+        float32 input is converted to float64. Must be finite and, as
+        distances, non-negative.
+    method : {'single', 'complete', 'average', 'weighted', 'ward', 'centroid', \
+'median'}, default='single'
+        Distance between clusters; the formulas are SciPy's. 'ward',
+        'centroid' and 'median' assume Euclidean distances.
+    metric : str, default='euclidean'
+        Used only when `y` holds observations: any metric of :func:`pdist`, or
+        'precomputed' when `y` is a square symmetric distance matrix.
+    optimal_ordering : bool, default=False
+        Reorder the leaves for minimal adjacent distance. Not available yet.
+    preserve_input : bool, default=True
+        If False and `y` is a writable, C-contiguous float64 condensed matrix,
+        the kernels use `y` itself as their workspace and allocate no second
+        n^2 buffer; `y` then holds unspecified values afterwards (for 'ward',
+        'centroid' and 'median', partly squared distances). Single linkage
+        never writes its input. Other input is converted into a private copy
+        either way.
+    workers : int, optional
+        Threads for single linkage and for computing distances from
+        observations; None or -1 means all available CPUs. The other methods
+        run on one thread. The result does not depend on `workers`.
+
+    Returns
+    -------
+    Z : ndarray of shape (n - 1, 4)
+        Row s merges clusters ``Z[s, 0]`` and ``Z[s, 1]`` (smaller id first) at
+        height ``Z[s, 2]`` into a cluster of ``Z[s, 3]`` observations, which
+        gets id n + s. Observations have ids 0 .. n-1.
+
+    Raises
+    ------
+    ValueError
+        For a wrong length or shape, NaN, infinite or negative distances, fewer
+        than 2 observations, an unknown method or metric, or 'ward' /
+        'centroid' / 'median' with a non-Euclidean metric.
+    TypeError
+        For complex or non-numeric input.
+    MemoryError
+        When the distance matrix cannot fit in this machine's memory.
+    KeyboardInterrupt
+        On Ctrl-C; the kernels check for it about every 50 ms.
+
+    See Also
+    --------
+    pdist : pairwise distances of observations.
+
+    Notes
+    -----
+    Algorithms (Muellner 2011):
+
+    - single: minimum spanning tree by Boruvka rounds, each a sequential pass
+      over the condensed matrix, finished on a small contracted matrix;
+      O(n^2 log n) worst case, a handful of passes in practice; O(n) extra memory.
+    - complete, average, weighted, ward: nearest-neighbour chain with
+      Lance-Williams updates in place; O(n^2) time.
+    - centroid, median: Muellner's generic algorithm with a heap of
+      nearest-neighbour candidates; O(n^3) worst case, about O(n^2) in
+      practice. Merge heights may decrease (inversions): rows of Z are then
+      in merge order, exactly like SciPy's.
+
+    Ties. Without tied distances Z equals SciPy's row for row. With ties:
+    single linkage merges in the order of Kruskal's algorithm on edges sorted
+    by (distance, smaller observation, larger observation); the NN-chain
+    methods prefer the previous chain element, then the lowest cluster index,
+    and equal heights keep the order in which the merges were made;
+    centroid/median take the candidate with the smallest (distance, slot).
+    Each rule is deterministic and independent of `workers`.
+
+    References
+    ----------
+    .. [1] D. Muellner, "Modern hierarchical, agglomerative clustering
+       algorithms", arXiv:1109.2378, 2011.
+    .. [2] F. Murtagh, "Multidimensional Clustering Algorithms", 1985.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastclust
+    >>> X = np.array([[0.0], [1.0], [5.0], [7.0]])
+    >>> fastclust.linkage(X, "single")
+    array([[0., 1., 1., 2.],
+           [2., 3., 2., 2.],
+           [4., 5., 4., 4.]])
+    >>> y = fastclust.pdist(X)
+    >>> fastclust.linkage(y, "average")[-1]
+    array([4. , 5. , 5.5, 4. ])
+    """
+    spec = check_method(method)
+    if optimal_ordering not in (False, 0):
+        raise NotImplementedError(
+            "`optimal_ordering=True` is not available yet; it arrives with "
+            "fastclust.optimal_leaf_ordering.")
+    dists, n = _working_condensed(y, spec, metric, preserve_input, workers)
+    Z = np.empty((n - 1, 4), dtype=np.float64)
+    _run_kernel(spec, dists, n, Z, resolve_workers(workers))
+    return Z
+
+
+def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
+    """The condensed array the kernel will work on, and n.
+
+    Returns the caller's own array only when the kernel does not write
+    (single) or when the caller allowed it (preserve_input=False).
+    """
+    arr = as_float_array(y, "y")
+    if arr.ndim == 1:
+        n = num_obs_condensed(arr.shape[0]) if arr.shape[0] else 0
+        check_n(n)
+        check_finite(arr, "y")
+        _check_non_negative(arr)
+        owned = arr is not y          # converted from another dtype or a list
+        if not arr.flags.c_contiguous:
+            arr, owned = np.ascontiguousarray(arr), True
+        if spec.writes_input and not owned:
+            if preserve_input or not arr.flags.writeable:
+                arr = arr.copy()
+        return arr, n
+    if arr.ndim != 2:
+        raise ValueError(f"`y` must be 1-D (condensed distances) or 2-D (observations); "
+                         f"got {arr.ndim} dimensions.")
+    if isinstance(metric, str) and metric.lower() == "precomputed":
+        check_n(arr.shape[0])
+        dists = condensed_from_square(arr, "y")
+        _check_non_negative(dists)
+        return dists, arr.shape[0]
+    name = check_metric(metric)
+    if spec.euclidean_only and name != "euclidean":
+        raise ValueError(f"`method={spec.name!r}` requires the Euclidean metric on observations; "
+                         f"got metric={metric!r}.")
+    X = as_observations(arr, "y")
+    check_n(X.shape[0])
+    warn_if_square_distance_matrix(X)
+    check_memory(8 * (X.shape[0] * (X.shape[0] - 1) // 2), "the condensed distance matrix")
+    dists = pdist(X, name, workers=workers)
+    check_finite(dists, "pdist(y)")     # e.g. cosine distance of a zero vector
+    return dists, X.shape[0]
+
+
+def _check_non_negative(dists):
+    if dists.size and dists.min() < 0:
+        k = int(np.argmin(dists))
+        raise ValueError(f"`y` must hold non-negative distances; entry [{k}] is {dists[k]}.")
+
+
+def _run_kernel(spec: MethodSpec, dists, n: int, Z, workers: int) -> None:
+    from ._relabel import label_merges
+
+    if spec.algorithm == "mst":
+        from ._mst import mst_linkage
+
+        a = np.empty(n - 1, dtype=np.intp)
+        b = np.empty(n - 1, dtype=np.intp)
+        h = np.empty(n - 1, dtype=np.float64)
+        raise_for_status(mst_linkage(dists, n, h, a, b, workers), spec.name)
+        order = np.lexsort((b, a, h))            # Kruskal order: (height, i, j)
+    else:
+        if spec.algorithm == "nn_chain":
+            from ._nn_chain import nn_chain_linkage as kernel
+        else:
+            from ._generic import generic_linkage as kernel
+        a = np.empty(n - 1, dtype=np.intp)
+        b = np.empty(n - 1, dtype=np.intp)
+        h = np.empty(n - 1, dtype=np.float64)
+        raise_for_status(kernel(dists, n, spec.code, a, b, h), spec.name)
+        if spec.algorithm == "nn_chain":
+            order = np.argsort(h, kind="stable")  # reducible: sorted merges stay valid
+        else:
+            order = np.arange(n - 1)              # inversions: keep the merge order
+    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+
+
+def _shortcut(name):
+    def method_linkage(y, *, preserve_input=True, workers=None):
+        return linkage(y, name, preserve_input=preserve_input, workers=workers)
+
+    method_linkage.__name__ = method_linkage.__qualname__ = name
+    method_linkage.__doc__ = f"""{name.capitalize()} linkage: ``linkage(y, method={name!r})``.
+
+    Parameters
+    ----------
+    y : array_like of shape (n * (n - 1) // 2,) or (n, d)
+        Condensed distances, or observations (Euclidean distances are used).
+    preserve_input : bool, default=True
+        See :func:`linkage`.
+    workers : int, optional
+        See :func:`linkage`.
+
+    Returns
+    -------
+    Z : ndarray of shape (n - 1, 4)
+        The linkage matrix.
+
+    Examples
+    --------
+    >>> import fastclust
+    >>> fastclust.{name}([[0.0], [1.0], [5.0]]).shape
+    (2, 4)
+    """
+    return method_linkage
+
+
+single = _shortcut("single")
+complete = _shortcut("complete")
+average = _shortcut("average")
+weighted = _shortcut("weighted")
+ward = _shortcut("ward")
+centroid = _shortcut("centroid")
+median = _shortcut("median")

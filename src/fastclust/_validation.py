@@ -1,0 +1,134 @@
+"""Input checks shared by the public functions. Kernels trust what passes here."""
+from __future__ import annotations
+
+import math
+import os
+import warnings
+
+import numpy as np
+
+from ._methods import METHODS, MethodSpec
+
+# Status codes of the kernels (_common.pxd).
+STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG = 0, 1, 2
+
+# Labels in Z are float64: ids up to 2n - 2 must be exact.
+MAX_OBSERVATIONS = 2**52
+
+
+class ClusterWarning(UserWarning):
+    """Warning about input that is probably not what the caller meant (as in SciPy)."""
+
+
+def check_method(method) -> MethodSpec:
+    """Return the MethodSpec for `method`, or raise ValueError listing the valid names."""
+    if not isinstance(method, str) or method.lower() not in METHODS:
+        valid = ", ".join(repr(m) for m in sorted(METHODS))
+        raise ValueError(f"`method` must be one of {valid}; got {method!r}.")
+    return METHODS[method.lower()]
+
+
+def resolve_workers(workers) -> int:
+    """Number of threads for the kernels: None -> all available CPUs, -1 -> all, k >= 1 -> k."""
+    from ._mst import openmp_enabled
+
+    if workers is None or (isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
+                           and workers == -1):
+        count = _available_cpus()
+    elif isinstance(workers, (int, np.integer)) and not isinstance(workers, bool) and workers >= 1:
+        count = int(workers)
+    else:
+        raise ValueError(f"`workers` must be None, -1 or a positive integer; got {workers!r}.")
+    return count if openmp_enabled() else 1
+
+
+def _available_cpus() -> int:
+    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def as_float_array(y, name: str) -> np.ndarray:
+    """`y` as a float64 ndarray (no copy if it is one already); TypeError for non-numbers."""
+    if isinstance(y, np.ndarray):
+        arr = y
+    else:
+        try:
+            arr = np.asarray(y)
+        except (ValueError, TypeError) as exc:  # ragged lists and the like
+            raise ValueError(f"`{name}` could not be converted to an array: {exc}") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"`{name}` must be real-valued; got complex dtype {arr.dtype}.")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"`{name}` must contain numbers; got dtype {arr.dtype}.")
+    if arr.dtype != np.float64:
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    """Raise ValueError naming the first NaN or infinite entry of `arr`."""
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        where = ", ".join(str(int(i)) for i in bad)
+        value = arr[tuple(bad)]
+        raise ValueError(f"`{name}` must contain only finite values; entry [{where}] is {value}.")
+
+
+def num_obs_condensed(length: int, name: str = "y") -> int:
+    """The n with n*(n-1)/2 == length, or ValueError listing the nearest valid lengths."""
+    n = (1 + math.isqrt(1 + 8 * length)) // 2
+    if n * (n - 1) // 2 != length:
+        lower = n * (n - 1) // 2
+        upper = (n + 1) * n // 2
+        raise ValueError(
+            f"`{name}` has length {length}, which is not n*(n-1)/2 for any integer n; "
+            f"the nearest valid lengths are {lower} (n={n}) and {upper} (n={n + 1})."
+        )
+    return n
+
+
+def check_n(n: int, name: str = "y") -> None:
+    if n < 2:
+        raise ValueError(f"`{name}` must describe at least 2 observations; got {n}.")
+    if n > MAX_OBSERVATIONS:
+        raise ValueError(f"`{name}` has {n} observations; at most 2**52 are supported.")
+
+
+def check_memory(n_bytes: int, what: str) -> None:
+    """MemoryError before a huge allocation that cannot succeed."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    if n_bytes > total:
+        raise MemoryError(
+            f"{what} needs {n_bytes / 2**30:.1f} GiB, more than this machine's "
+            f"{total / 2**30:.1f} GiB of memory."
+        )
+
+
+def warn_if_square_distance_matrix(X: np.ndarray) -> None:
+    """Warn, as SciPy does, when observations look like a square distance matrix."""
+    if X.shape[0] == X.shape[1] and X.shape[0] > 1:
+        if (np.allclose(np.diag(X), 0) and (X >= 0).all() and np.allclose(X, X.T)):
+            warnings.warn(
+                "The observation matrix is square, symmetric, non-negative and has a zero "
+                "diagonal: it looks like a distance matrix. Pass metric='precomputed' "
+                "to use it as one, or its condensed form (fastclust.squareform).",
+                ClusterWarning,
+                stacklevel=3,
+            )
+
+
+def raise_for_status(status: int, what: str) -> None:
+    """Turn a kernel status code into the matching exception."""
+    if status == STATUS_OK:
+        return
+    if status == STATUS_INTERRUPTED:
+        raise KeyboardInterrupt
+    raise AssertionError(f"internal error in the {what} kernel (status {status}); please report it.")
