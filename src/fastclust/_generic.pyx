@@ -114,7 +114,8 @@ cdef int generic_core(double* D, index_t n, int method,
                       index_t* out_a, index_t* out_b, double* out_h       # out
                       ) noexcept nogil:
     cdef index_t m = n, i, t, k, x, y, pos_x, pos_y, step, base_x, base_y, bk, work = 0
-    cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy
+    cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy, best
+    cdef index_t best_k
     cdef Heap heap
     for i in range(n * (n - 1) // 2):
         D[i] = D[i] * D[i]
@@ -171,10 +172,8 @@ cdef int generic_core(double* D, index_t n, int method,
         for t in range(pos_y):
             k = act[t]
             bk = row_base(n, k)
-            if k < x:
-                d_kx = D[bk + x]
-            else:
-                d_kx = D[base_x + k]
+            # k < x: pair (k, x) is in row k; x < k < y: in row x
+            d_kx = D[bk + x] if t < pos_x else D[base_x + k]
             new_d = w_x * d_kx + w_y * D[bk + y] - w_xy * d_xy
             D[bk + y] = new_d
             if new_d < mind[k]:
@@ -183,16 +182,20 @@ cdef int generic_core(double* D, index_t n, int method,
                 sift_up(&heap, heap_where[k])
             elif nbr[k] == x:
                 nbr[k] = y           # mind[k] stays a valid lower bound
+        # Row of y: update and find its new nearest neighbour in the same pass.
+        best = INFINITY
+        best_k = -1
         for t in range(pos_y + 1, m):
             k = act[t]
-            D[base_y + k] = w_x * D[base_x + k] + w_y * D[base_y + k] - w_xy * d_xy
+            new_d = w_x * D[base_x + k] + w_y * D[base_y + k] - w_xy * d_xy
+            D[base_y + k] = new_d
+            if new_d < best:
+                best = new_d
+                best_k = k
         size[y] = s_x + s_y
         if y < n - 1:
-            if pos_y + 1 < m:
-                scan_row(D, n, y, act, pos_y + 1, m, nbr, mind)
-            else:
-                mind[y] = INFINITY
-                nbr[y] = -1
+            mind[y] = best
+            nbr[y] = best_k
             heap_update(&heap, y)
         work += 2 * m
         if work > SIGNAL_CHECK_WORK:

@@ -43,9 +43,12 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         never writes its input. Other input is converted into a private copy
         either way.
     workers : int, optional
-        Threads for single linkage and for computing distances from
-        observations; None or -1 means all available CPUs. The other methods
-        run on one thread. The result does not depend on `workers`.
+        Threads for the kernels; None or -1 means all available CPUs (or
+        ``OMP_NUM_THREADS``). Single linkage shares each pass over the matrix,
+        the NN-chain methods share each scan once more than 4096 clusters are
+        active, and distances from observations are computed in parallel;
+        centroid and median run on one thread. The result does not depend on
+        `workers`.
 
     Returns
     -------
@@ -181,14 +184,18 @@ def _run_kernel(spec: MethodSpec, dists, n: int, Z, workers: int) -> None:
         raise_for_status(mst_linkage(dists, n, h, a, b, workers), spec.name)
         order = np.lexsort((b, a, h))            # Kruskal order: (height, i, j)
     else:
-        if spec.algorithm == "nn_chain":
-            from ._nn_chain import nn_chain_linkage as kernel
-        else:
-            from ._generic import generic_linkage as kernel
         a = np.empty(n - 1, dtype=np.intp)
         b = np.empty(n - 1, dtype=np.intp)
         h = np.empty(n - 1, dtype=np.float64)
-        raise_for_status(kernel(dists, n, spec.code, a, b, h), spec.name)
+        if spec.algorithm == "nn_chain":
+            from ._nn_chain import nn_chain_linkage
+
+            status = nn_chain_linkage(dists, n, spec.code, a, b, h, workers)
+        else:
+            from ._generic import generic_linkage
+
+            status = generic_linkage(dists, n, spec.code, a, b, h)
+        raise_for_status(status, spec.name)
         if spec.algorithm == "nn_chain":
             order = np.argsort(h, kind="stable")  # reducible: sorted merges stay valid
         else:

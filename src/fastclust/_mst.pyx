@@ -54,22 +54,23 @@ cdef void scan_rows_boruvka(const double* D, index_t n, index_t lo, index_t hi,
                             ) noexcept nogil:
     """Lightest edge (i, j > i) leaving comp[i] for rows lo..hi-1; column minima too."""
     cdef index_t i, j, base, ci, bk
-    cdef double d, bd
+    cdef double d, bd, cd
+    cdef bint better
     for i in range(lo, hi):
         ci = comp[i]
         base = row_base(n, i)
         bd = INFINITY
         bk = -1
+        # Branch-free: pairs inside the component read as +inf; selects instead of jumps.
         for j in range(i + 1, n):
-            if comp[j] == ci:
-                continue
-            d = D[base + j]
-            if d < bd:                 # strict: the first (lowest offset) wins ties
-                bd = d
-                bk = base + j
-            if d < col_d[j]:
-                col_d[j] = d
-                col_k[j] = base + j
+            d = INFINITY if comp[j] == ci else D[base + j]
+            better = d < bd                 # strict: the lowest offset wins ties
+            bd = d if better else bd
+            bk = (base + j) if better else bk
+            cd = col_d[j]
+            better = d < cd
+            col_d[j] = d if better else cd
+            col_k[j] = (base + j) if better else col_k[j]
         row_d[i] = bd
         row_k[i] = bk
 
@@ -79,8 +80,9 @@ cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
                              double* Cd, index_t* Ck      # in/out, this thread's c x c
                              ) noexcept nogil:
     """Scatter-min of rows lo..hi-1 into row comp[i] of the contracted matrix."""
-    cdef index_t i, j, base
-    cdef double d
+    cdef index_t i, j, base, b
+    cdef double d, cd
+    cdef bint better
     cdef double* cd_row
     cdef index_t* ck_row
     for i in range(lo, hi):
@@ -88,10 +90,13 @@ cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
         cd_row = Cd + comp[i] * c
         ck_row = Ck + comp[i] * c
         for j in range(i + 1, n):
+            # branch-free scatter-min: always store, select the value
             d = D[base + j]
-            if d < cd_row[comp[j]]:
-                cd_row[comp[j]] = d
-                ck_row[comp[j]] = base + j
+            b = comp[j]
+            cd = cd_row[b]
+            better = d < cd
+            cd_row[b] = d if better else cd
+            ck_row[b] = (base + j) if better else ck_row[b]
 
 
 cdef int boruvka_round(const double* D, index_t n, index_t* comp, index_t c,
@@ -265,11 +270,12 @@ def mst_linkage(const double[::1] dists,   # in, never written
     workers >= 1. Writes the n - 1 tree edges (unsorted) to edge_d, edge_i,
     edge_j with edge_i < edge_j. Returns a status code.
     """
-    cdef index_t c = n, i, n_edges = 0
+    cdef index_t c = n, i, n_edges = 0, n_components_before = n + 1
     cdef int status = STATUS_OK
     if contract_at < 0:
         # keep the threads' c x c copies within ~32 MiB: they must stay in cache
         contract_at = min(1024, <index_t>((2 ** 21 // workers) ** 0.5))
+    contract_at = max(contract_at, 1)   # Boruvka needs two components to find an edge
     cdef index_t[::1] comp = np.zeros(n, dtype=np.intp)
     cdef index_t[::1] parent = np.arange(n, dtype=np.intp)
     cdef index_t[::1] edge_k = np.empty(n, dtype=np.intp)
@@ -296,6 +302,10 @@ def mst_linkage(const double[::1] dists,   # in, never written
                 if c < 0:
                     status = STATUS_INTERRUPTED
                     break
+                if c == n_components_before:      # no progress: cannot happen on finite input
+                    status = STATUS_BUG
+                    break
+                n_components_before = c
         col_d = row_d = None
         col_k = row_k = None
     if status == STATUS_OK and c > 1:

@@ -11,12 +11,21 @@ algorithms", arXiv:1109.2378, section 3.3 (NN-chain-linkage).
 """
 import numpy as np
 
+from cython.parallel cimport prange
+
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (prefetch, PREFETCH_AHEAD, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
+
+
+# Active clusters handed to a thread at a time (interleaved, for balance: column
+# entries cost a cache miss each, row entries do not).
+cdef index_t PART_BLOCK = 512
+# Below this many active clusters one scan is too short to share between threads.
+cdef index_t PARALLEL_MIN = 4096
 
 
 cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
@@ -44,13 +53,131 @@ cdef inline double lance_williams(int method, double d_ka, double d_kb, double d
             / (size_k + size_a + size_b)
 
 
-cdef int nn_chain_core(double* D, index_t n, int method,
+cdef inline bint pair_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
+    return d1 < d2 or (d1 == d2 and k1 < k2)
+
+
+cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo, index_t hi,
+                     index_t x, index_t pos_x, double* best_out, index_t* k_out) noexcept nogil:
+    """(min d(x, k), lowest such k) over k = act[t], lo <= t < hi, t != pos_x."""
+    cdef index_t t, k, end, base_x = row_base(n, x), best_k = -1
+    cdef double d, best = INFINITY
+    end = hi if hi < pos_x else pos_x
+    for t in range(lo, end):                    # k < x: the column of x
+        if t + PREFETCH_AHEAD < end:
+            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + x])
+        k = act[t]
+        d = D[row_base(n, k) + x]
+        if d < best:
+            best = d
+            best_k = k
+    for t in range(lo if lo > pos_x else pos_x + 1, hi):   # k > x: the row of x
+        k = act[t]
+        d = D[base_x + k]
+        if d < best:
+            best = d
+            best_k = k
+    best_out[0] = best
+    k_out[0] = best_k
+
+
+cdef void update_range(double* D, index_t n, int method, const index_t* act,
+                       index_t lo, index_t hi, index_t a, index_t b, index_t pos_a, index_t pos_b,
+                       double d_ab, const double* size, double* best_out, index_t* k_out) noexcept nogil:
+    """Lance-Williams update of d(k, a) for k = act[t], lo <= t < hi (t not pos_a, pos_b).
+
+    Also returns the lexicographic minimum (new d(k, a), k): a's new nearest neighbour.
+    """
+    cdef index_t t, k, i, end, base_a = row_base(n, a), base_b = row_base(n, b), best_k = -1
+    cdef double d, best = INFINITY, s_a = size[a], s_b = size[b]
+    end = hi if hi < pos_a else pos_a
+    for t in range(lo, end):                    # k < a < b: both in row k
+        if t + PREFETCH_AHEAD < end:
+            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + a])
+        k = act[t]
+        i = row_base(n, k)
+        d = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
+        D[i + a] = d
+        if d < best:
+            best = d
+            best_k = k
+    end = hi if hi < pos_b else pos_b
+    for t in range(lo if lo > pos_a else pos_a + 1, end):   # a < k < b
+        if t + PREFETCH_AHEAD < end:
+            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + b])
+        k = act[t]
+        d = lance_williams(method, D[base_a + k], D[row_base(n, k) + b],
+                           d_ab, s_a, s_b, size[k])
+        D[base_a + k] = d
+        if d < best:
+            best = d
+            best_k = k
+    for t in range(lo if lo > pos_b else pos_b + 1, hi):   # a < b < k: both rows
+        k = act[t]
+        d = lance_williams(method, D[base_a + k], D[base_b + k], d_ab, s_a, s_b, size[k])
+        D[base_a + k] = d
+        if d < best:
+            best = d
+            best_k = k
+    best_out[0] = best
+    k_out[0] = best_k
+
+
+cdef void run_part(double* D, index_t n, int method, const index_t* act, index_t m,
+                   int part, int n_parts, int is_update, index_t x, index_t pos_x,
+                   index_t b, index_t pos_b, double d_ab, const double* size,
+                   double* best_out, index_t* k_out) noexcept nogil:
+    """Thread `part`'s share of a scan or update: blocks part, part + n_parts, ..."""
+    cdef index_t lo, hi, best_k = -1, k
+    cdef double best = INFINITY, d
+    lo = part * PART_BLOCK
+    while lo < m:
+        hi = lo + PART_BLOCK if lo + PART_BLOCK < m else m
+        if is_update:
+            update_range(D, n, method, act, lo, hi, x, b, pos_x, pos_b, d_ab, size, &d, &k)
+        else:
+            scan_range(D, n, act, lo, hi, x, pos_x, &d, &k)
+        if d < best:            # blocks come in increasing order: strict keeps the lowest k
+            best = d
+            best_k = k
+        lo += n_parts * PART_BLOCK
+    best_out[part] = best
+    k_out[part] = best_k
+
+
+cdef void sweep(double* D, index_t n, int method, const index_t* act, index_t m,
+                int workers, int is_update, index_t x, index_t pos_x, index_t b, index_t pos_b,
+                double d_ab, const double* size, double* part_best, index_t* part_k,
+                double* best, index_t* best_k) noexcept nogil:
+    """A scan (or update) over all active clusters, on `workers` threads when m is large.
+
+    The result is the lexicographic minimum of (distance, index), whatever the
+    number of threads.
+    """
+    cdef int part, n_parts = workers if (workers > 1 and m >= PARALLEL_MIN) else 1
+    if n_parts == 1:
+        run_part(D, n, method, act, m, 0, 1, is_update, x, pos_x, b, pos_b, d_ab, size,
+                 part_best, part_k)
+    else:
+        for part in prange(n_parts, num_threads=n_parts, schedule='static'):
+            run_part(D, n, method, act, m, part, n_parts, is_update, x, pos_x, b, pos_b,
+                     d_ab, size, part_best, part_k)
+    best[0] = INFINITY
+    best_k[0] = -1
+    for part in range(n_parts):
+        if pair_less(part_best[part], part_k[part], best[0], best_k[0]):
+            best[0] = part_best[part]
+            best_k[0] = part_k[part]
+
+
+cdef int nn_chain_core(double* D, index_t n, int method, int workers,
                        index_t* act, double* size, index_t* chain,      # scratch
+                       double* part_best, index_t* part_k,              # scratch, per thread
                        index_t* out_a, index_t* out_b, double* out_h    # out
                        ) noexcept nogil:
-    cdef index_t m = n, chain_len = 0, step, t, k, x, y, prev, a, b, pos_x, pos_a, pos_b
-    cdef index_t base_x, base_a, base_b, i, work = 0
-    cdef double d, best, d_ab, s_a, s_b
+    cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
+    cdef index_t i, nn_a, k, work = 0
+    cdef double d, best, d_prev, d_ab
     for t in range(n):
         act[t] = t
         size[t] = 1.0
@@ -64,34 +191,21 @@ cdef int nn_chain_core(double* D, index_t n, int method,
         while True:
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
-            base_x = row_base(n, x)
-            # Prefer the previous chain element on ties: that is what keeps the chain finite.
-            if chain_len >= 2:
-                prev = chain[chain_len - 2]
-                best = D[row_base(n, prev) + x] if prev < x else D[base_x + prev]
-            else:
-                prev = -1
-                best = INFINITY
-            y = prev
-            for t in range(pos_x):              # clusters k < x: the column of x
-                k = act[t]
-                d = D[row_base(n, k) + x]
-                if d < best:
-                    best = d
-                    y = k
-            for t in range(pos_x + 1, m):       # clusters k > x: the row of x
-                k = act[t]
-                d = D[base_x + k]
-                if d < best:
-                    best = d
-                    y = k
+            sweep(D, n, method, act, m, workers, 0, x, pos_x, -1, -1, 0.0, size,
+                  part_best, part_k, &best, &y)
             work += m
-            if y == prev:
-                break
+            if chain_len >= 2:
+                # Prefer the previous chain element on ties: that keeps the chain finite.
+                prev = chain[chain_len - 2]
+                d_prev = D[row_base(n, prev) + x] if prev < x else D[row_base(n, x) + prev]
+                if not best < d_prev:
+                    best = d_prev
+                    break
             chain[chain_len] = y
             chain_len += 1
             if chain_len > m:
                 return STATUS_BUG
+        y = chain[chain_len - 2]
         chain_len -= 2
         a = x if x < y else y
         b = y if x < y else x
@@ -99,29 +213,20 @@ cdef int nn_chain_core(double* D, index_t n, int method,
         out_a[step] = a
         out_b[step] = b
         out_h[step] = d_ab
-        # Lance-Williams update of row/column a; b is retired.
-        s_a = size[a]
-        s_b = size[b]
+        # Lance-Williams update of row/column a; b is retired. The same pass finds
+        # a's new nearest neighbour, so an emptied chain restarts at a for free.
         pos_a = position_of(act, m, a)
         pos_b = position_of(act, m, b)
-        base_a = row_base(n, a)
-        base_b = row_base(n, b)
-        for t in range(pos_a):                  # k < a < b
-            k = act[t]
-            i = row_base(n, k)
-            D[i + a] = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
-        for t in range(pos_a + 1, pos_b):       # a < k < b
-            k = act[t]
-            D[base_a + k] = lance_williams(method, D[base_a + k], D[row_base(n, k) + b],
-                                           d_ab, s_a, s_b, size[k])
-        for t in range(pos_b + 1, m):           # a < b < k
-            k = act[t]
-            D[base_a + k] = lance_williams(method, D[base_a + k], D[base_b + k],
-                                           d_ab, s_a, s_b, size[k])
-        size[a] = s_a + s_b
+        sweep(D, n, method, act, m, workers, 1, a, pos_a, b, pos_b, d_ab, size,
+              part_best, part_k, &best, &nn_a)
+        size[a] = size[a] + size[b]
         memmove(act + pos_b, act + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
         m -= 1
         work += 2 * m
+        if chain_len == 0 and m >= 2:
+            chain[0] = a
+            chain[1] = nn_a
+            chain_len = 2
         if work > SIGNAL_CHECK_WORK:
             work = 0
             if signals_pending():
@@ -137,7 +242,8 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
                      int method,            # in: METHOD_COMPLETE .. METHOD_WARD
                      index_t[::1] out_a,    # out, length n - 1: slots merged
                      index_t[::1] out_b,    # out
-                     double[::1] out_h):    # out: merge heights, in merge order
+                     double[::1] out_h,     # out: merge heights, in merge order
+                     int workers=1):        # in
     """NN-chain on a condensed matrix, overwriting it.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
@@ -147,10 +253,13 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
     cdef double[::1] size = np.empty(n)
+    cdef double[::1] part_best = np.empty(max(workers, 1))
+    cdef index_t[::1] part_k = np.empty(max(workers, 1), dtype=np.intp)
     cdef int status
     with nogil:
-        status = nn_chain_core(&dists[0], n, method, &act[0], &size[0], &chain[0],
-                               &out_a[0], &out_b[0], &out_h[0])
+        status = nn_chain_core(&dists[0], n, method, workers, &act[0], &size[0], &chain[0],
+                               &part_best[0], &part_k[0], &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
+

@@ -1,0 +1,176 @@
+"""Side-by-side linkage timings: fastclust vs SciPy vs fastcluster, in one process.
+
+Every library gets the same condensed float64 array (Gaussian blobs, d dimensions).
+Each cell is the median wall time of --repeat calls; peak extra memory is the rise
+of the process's resident-set high-water mark during a call (Linux: the peak is
+reset through /proc/self/clear_refs before every call), so it counts every
+allocation the call makes, C++ ones included.
+
+    python bench/compare.py --n 5000
+    python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
+
+Columns:
+  fastclust        linkage(y, method): the default preserve_input=True (one copy,
+                   none for single)
+  fastclust inplace  linkage(y_copy, method, preserve_input=False) on a fresh copy
+                   made outside the timed region: the kernel alone
+  scipy            scipy.cluster.hierarchy.linkage(y, method)
+  fastcluster      fastcluster.linkage(y, method)
+The ratio columns divide the other library's time by fastclust's (default call).
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+
+import numpy as np
+
+METHODS = ("single", "complete", "average", "weighted", "ward", "centroid", "median")
+
+
+def blobs(n, d, seed):
+    """n points around sqrt(n)/4 random centres: clustered, tie-free data."""
+    rng = np.random.default_rng(seed)
+    k = max(2, int(np.sqrt(n) / 4))
+    centres = rng.uniform(-10, 10, size=(k, d))
+    return centres[rng.integers(0, k, n)] + rng.normal(size=(n, d))
+
+
+def _fixed_malloc_thresholds():
+    """Make glibc return freed large blocks to the OS at once.
+
+    By default glibc raises its mmap threshold after a large free, so later
+    allocations reuse resident heap pages and never show up in the peak RSS.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 1 << 17)   # M_MMAP_THRESHOLD: fixed, 128 KiB
+        libc.mallopt(-1, 1 << 17)   # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def _status_kib(field):
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def measure(call, make_arg, repeat):
+    """Median seconds and max peak extra MiB of `call(make_arg())` over `repeat` runs."""
+    times, peaks = [], []
+    result = None
+    for _ in range(repeat):
+        arg = make_arg()
+        gc.collect()
+        can_peak = _reset_peak()
+        rss_before = _status_kib("VmRSS")
+        t0 = time.perf_counter()
+        result = call(arg)
+        times.append(time.perf_counter() - t0)
+        if can_peak:
+            peaks.append((_status_kib("VmHWM") - rss_before) / 1024)
+        del arg
+    peak = max(peaks) if peaks else float("nan")
+    return statistics.median(times), peak, result
+
+
+def same_tree(Z, R):
+    return bool(np.array_equal(Z[:, [0, 1, 3]], R[:, [0, 1, 3]])
+                and np.allclose(Z[:, 2], R[:, 2], rtol=1e-10, atol=0))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000)
+    parser.add_argument("--d", type=int, default=10)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scipy-repeat", type=int, default=None,
+                        help="repeats for SciPy (default: --repeat); SciPy is slow at large n")
+    parser.add_argument("--no-scipy", action="store_true")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="fastclust workers (default: all CPUs)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    _fixed_malloc_thresholds()
+
+    import fastclust
+
+    try:
+        import scipy
+        import scipy.cluster.hierarchy as sch
+        from scipy.spatial.distance import pdist as scipy_pdist
+    except ImportError:
+        sch = None
+    try:
+        import fastcluster
+    except ImportError:
+        fastcluster = None
+
+    X = blobs(args.n, args.d, args.seed)
+    y = fastclust.pdist(X)
+    if sch is not None:
+        assert np.allclose(y, scipy_pdist(X), rtol=1e-12, atol=0)
+    y_pristine = y.copy()
+    scipy_repeat = args.scipy_repeat or args.repeat
+    versions = [f"fastclust {fastclust.__version__}", f"numpy {np.__version__}"]
+    if sch is not None:
+        versions.append(f"scipy {scipy.__version__}")
+    if fastcluster is not None:
+        versions.append(f"fastcluster {fastcluster.__version__}")
+    workers = fastclust._validation.resolve_workers(args.workers)
+    print(f"n={args.n}, d={args.d}, condensed {y.nbytes / 2**20:.0f} MiB, "
+          f"repeat={args.repeat}, fastclust workers={workers}; " + ", ".join(versions))
+    print()
+    print("| method | fastclust | fastclust inplace | scipy | fastcluster | "
+          "× vs scipy | × vs fastcluster | peak extra MiB: fastclust / inplace / scipy / "
+          "fastcluster | Z equals scipy |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for method in args.methods.split(","):
+        t_fc, m_fc, Z = measure(lambda a: fastclust.linkage(a, method, workers=args.workers),
+                                lambda: y, args.repeat)
+        t_ip, m_ip, Z_ip = measure(
+            lambda a: fastclust.linkage(a, method, preserve_input=False, workers=args.workers),
+            lambda: y.copy(), args.repeat)
+        assert np.array_equal(y, y_pristine), "default call wrote its input"
+        row_sp = row_fcl = ("–", float("nan"), None)
+        if sch is not None and not args.no_scipy:
+            row_sp = measure(lambda a: sch.linkage(a, method), lambda: y, scipy_repeat)
+        if fastcluster is not None:
+            row_fcl = measure(lambda a: fastcluster.linkage(a, method), lambda: y, args.repeat)
+
+        def fmt_t(t):
+            return "–" if isinstance(t, str) else f"{t:.3f} s"
+
+        def ratio(t):
+            return "–" if isinstance(t, str) else f"{t / t_fc:.2f}"
+
+        match = "–" if row_sp[2] is None else ("yes" if same_tree(Z, row_sp[2]) else "NO")
+        if not same_tree(Z, Z_ip):
+            match += " (inplace differs!)"
+        mem = " / ".join("–" if v != v else f"{v:.0f}" for v in (m_fc, m_ip, row_sp[1], row_fcl[1]))
+        print(f"| {method} | {fmt_t(t_fc)} | {fmt_t(t_ip)} | {fmt_t(row_sp[0])} | "
+              f"{fmt_t(row_fcl[0])} | {ratio(row_sp[0])} | {ratio(row_fcl[0])} | {mem} | {match} |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
