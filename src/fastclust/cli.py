@@ -1,1 +1,501 @@
-placeholder
+"""The ``fastclust`` command line: ``fastclust demo`` and ``fastclust cluster FILE``.
+
+Run ``fastclust --help`` (or ``python -m fastclust --help``). User mistakes
+(missing or malformed files, bad options) print one line
+``fastclust: error: <message>`` to stderr and exit with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["main"]
+
+PROG = "fastclust"
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake in the command line or the input files: reported without a traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with errors in the one format used for every user error."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{PROG}: error: {message}\n")
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+
+
+def main(argv=None) -> int:
+    """Run the command line with `argv` (default: ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name.
+
+    Returns
+    -------
+    status : int
+        0 on success, 2 for a user error (bad option, missing or malformed
+        input), 1 when the data do not fit in memory, 130 on Ctrl-C.
+
+    Examples
+    --------
+    >>> from fastclust.cli import main
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    fastclust ...
+    0
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:             # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    try:
+        args.run(args)
+    except UserError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except MemoryError as exc:
+        print(f"{PROG}: error: out of memory: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:               # e.g. `fastclust cluster x.csv | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+    from ._methods import METHODS
+
+    methods = ", ".join(sorted(METHODS))
+    parser = _Parser(prog=PROG, description="Fast, exact hierarchical clustering.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                     parser_class=_Parser)
+
+    demo = commands.add_parser(
+        "demo", help="cluster the USArrests example data and write the results",
+        description="Cluster the 50 US states of the USArrests data (columns "
+                    "standardised to mean 0 and standard deviation 1) and write "
+                    "DIR/labels.csv, DIR/linkage.npy and, if matplotlib is "
+                    "installed, DIR/dendrogram.png.")
+    demo.add_argument("--out", metavar="DIR", default="fastclust-demo",
+                      help="output folder, created if needed (default: ./fastclust-demo)")
+    demo.add_argument("--method", default="average", help=f"{methods} (default: average)")
+    demo.add_argument("--n-clusters", metavar="K", type=_integer, default=4,
+                      help="number of flat clusters, 1 to 50 (default: 4)")
+    demo.set_defaults(run=_run_demo)
+
+    cluster = commands.add_parser(
+        "cluster", help="cluster the rows of a CSV, TSV or .npy file",
+        description="Cluster the rows of FILE and write one flat-cluster label per row. "
+                    "FILE is CSV or TSV (a first row that is not all numbers is a "
+                    "header; a first column that is not a number holds the row "
+                    "labels) or .npy (2-D: observations; 1-D: condensed distances).")
+    cluster.add_argument("file", metavar="FILE", help="input .csv, .tsv or .npy file")
+    cluster.add_argument("--method", default="average", help=f"{methods} (default: average)")
+    cluster.add_argument("--metric", default="euclidean",
+                         help="distance between rows: euclidean, sqeuclidean, cityblock, "
+                              "chebyshev, minkowski, cosine, or precomputed for a square "
+                              "distance matrix (default: euclidean)")
+    cut = cluster.add_mutually_exclusive_group(required=True)
+    cut.add_argument("--n-clusters", metavar="K", type=_integer,
+                     help="cut the tree into K clusters")
+    cut.add_argument("--distance-threshold", metavar="T", type=_real,
+                     help="join every merge at height <= T (inclusive)")
+    cluster.add_argument("--output", "-o", metavar="LABELS.csv",
+                         help="where to write the labels CSV (label,cluster); default: stdout")
+    cluster.add_argument("--linkage", metavar="Z.npy", help="also save the linkage matrix")
+    cluster.add_argument("--delimiter", "-d", metavar="CHAR",
+                         help=r"field separator: one character, or \t for tab "
+                              "(default: tab for .tsv/.tab files or a first line with "
+                              "tabs, else comma)")
+    cluster.add_argument("--no-header", action="store_true",
+                         help="the first row is data, even if it is not numeric")
+    cluster.add_argument("--label-column", metavar="N", type=_integer,
+                         help="1-based number of the column holding the row labels, 0 for "
+                              "none (default: column 1 if it is not numeric, else none)")
+    cluster.set_defaults(run=_run_cluster)
+    return parser
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}.") from None
+
+
+def _real(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value):
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}.")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Shared steps
+
+
+def _check_method(method: str) -> str:
+    from ._methods import METHODS
+
+    if method.lower() not in METHODS:
+        valid = ", ".join(repr(m) for m in sorted(METHODS))
+        raise UserError(f"--method must be one of {valid}; got {method!r}.")
+    return method.lower()
+
+
+def _check_metric(metric: str) -> str:
+    from ._distance import METRIC_ALIASES, METRICS
+
+    name = METRIC_ALIASES.get(metric.lower(), metric.lower())
+    if name not in METRICS and name != "precomputed":
+        valid = ", ".join(repr(m) for m in [*sorted(METRICS), "precomputed"])
+        raise UserError(f"--metric must be one of {valid}; got {metric!r}.")
+    return name
+
+
+def _linkage(data, method: str, metric: str):
+    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr."""
+    from ._linkage import linkage
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            Z = linkage(data, method, metric)
+        except (ValueError, TypeError) as exc:
+            raise UserError(str(exc)) from None
+    for warning in caught:
+        print(f"{PROG}: warning: {warning.message}", file=sys.stderr)
+    return Z
+
+
+def _check_n_clusters(k: int, n: int) -> None:
+    if not 1 <= k <= n:
+        raise UserError(f"--n-clusters must be between 1 and the number of rows ({n}); "
+                        f"got {k}.")
+
+
+def _write_labels(path, header, names, labels) -> None:
+    """Write a two-column CSV (`header`, then name,label rows) to `path` or to stdout if None."""
+    if path is None:
+        _write_rows(sys.stdout, header, names, labels)
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            _write_rows(f, header, names, labels)
+    except OSError as exc:
+        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+
+
+def _write_rows(f, header, names, labels) -> None:
+    writer = csv.writer(f, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(zip(names, labels.tolist()))
+
+
+def _save_npy(path, array) -> None:
+    try:
+        np.save(path, array)
+    except OSError as exc:
+        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+
+
+# ---------------------------------------------------------------------------
+# fastclust demo
+
+
+def _run_demo(args) -> None:
+    from ._cut import cut_by_count
+    from .datasets import load_usarrests
+
+    method = _check_method(args.method)
+    ds = load_usarrests()
+    n = ds.data.shape[0]
+    _check_n_clusters(args.n_clusters, n)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the folder {str(out)!r}: {exc.strerror or exc}.") from None
+
+    # z-scores with the sample standard deviation, as R's scale(): the tree is
+    # the same for any common scale factor, and the heights match R's hclust.
+    X = (ds.data - ds.data.mean(axis=0)) / ds.data.std(axis=0, ddof=1)
+    Z = _linkage(X, method, "euclidean")
+    labels = cut_by_count(Z, args.n_clusters)
+
+    print(f"USArrests: {n} US states x {len(ds.feature_names)} variables "
+          f"({', '.join(ds.feature_names)}), standardised; {method} linkage, "
+          f"{args.n_clusters} clusters.")
+    _write_labels(out / "labels.csv", ("state", "cluster"), ds.sample_names, labels)
+    print(f"wrote {out / 'labels.csv'}")
+    _save_npy(out / "linkage.npy", Z)
+    print(f"wrote {out / 'linkage.npy'}")
+    png = out / "dendrogram.png"
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        print(f"matplotlib is not installed: skipped {png} (pip install matplotlib).")
+    else:
+        title = f"USArrests, {method} linkage on standardised data"
+        try:
+            _draw_dendrogram(Z, ds.sample_names, labels, args.n_clusters, title, png)
+        except OSError as exc:
+            raise UserError(f"cannot write {str(png)!r}: {exc.strerror or exc}.") from None
+        print(f"wrote {png}")
+    for cluster in range(args.n_clusters):
+        members = [name for name, label in zip(ds.sample_names, labels) if label == cluster]
+        count = f"{len(members)} state" + ("s" if len(members) != 1 else "")
+        print(f"cluster {cluster} ({count}): {', '.join(members)}")
+
+
+def _leaf_order(Z, n: int) -> list[int]:
+    """Observations in dendrogram order (left child first), without recursion."""
+    order = []
+    stack = [2 * n - 2]
+    rows = Z[:, :2].astype(np.intp).tolist()
+    while stack:
+        node = stack.pop()
+        if node < n:
+            order.append(node)
+        else:
+            left, right = rows[node - n]
+            stack.append(right)
+            stack.append(left)
+    return order
+
+
+def _draw_dendrogram(Z, names, labels, n_clusters: int, title: str, path) -> None:
+    """Save a dendrogram of Z to `path`: one LineCollection of U-shaped links.
+
+    Links inside one of the `n_clusters` flat clusters (the first n - k rows)
+    take that cluster's colour, the rest are grey. Uses matplotlib's object
+    API (no pyplot, so no global backend state).
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+
+    n = Z.shape[0] + 1
+    order = _leaf_order(Z, n)
+    x = np.empty(2 * n - 1)
+    y = np.zeros(2 * n - 1)
+    x[order] = np.arange(n, dtype=np.float64)
+    member = list(range(n)) + [0] * (n - 1)     # node -> one observation in it
+    links = []
+    colours = []
+    palette = [f"C{i % 10}" for i in range(n_clusters)]
+    for s, (a, b, height) in enumerate(Z[:, :3].tolist()):
+        a, b = int(a), int(b)
+        links.append([(x[a], y[a]), (x[a], height), (x[b], height), (x[b], y[b])])
+        x[n + s] = (x[a] + x[b]) / 2
+        y[n + s] = height
+        member[n + s] = member[a]
+        colours.append(palette[labels[member[a]]] if s < n - n_clusters else "0.55")
+
+    fig = Figure(figsize=(max(6.0, 0.22 * n + 1.5), 5.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.add_collection(LineCollection(links, colors=colours, linewidths=1.2))
+    ax.set_xlim(-0.5, n - 0.5)
+    top = float(Z[:, 2].max()) if n > 1 else 1.0
+    ax.set_ylim(0, top * 1.05 if top > 0 else 1.0)
+    ax.set_xticks(np.arange(n), [names[i] for i in order], rotation=90, fontsize=8)
+    ax.set_ylabel("merge height")
+    ax.set_title(title)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    fig.savefig(path, dpi=120)
+
+
+# ---------------------------------------------------------------------------
+# fastclust cluster FILE
+
+
+def _run_cluster(args) -> None:
+    from ._cut import cut_by_count, cut_by_height
+
+    method = _check_method(args.method)
+    metric = _check_metric(args.metric)
+    path = Path(args.file)
+    if not path.exists():
+        raise UserError(f"{str(path)!r} does not exist.")
+    if path.is_dir():
+        raise UserError(f"{str(path)!r} is a folder, not a file.")
+    if path.suffix.lower() == ".npy":
+        names, data = _read_npy(path)
+        if data.ndim == 1:
+            metric = "euclidean"     # condensed distances: the metric is not used
+    else:
+        names, data = _read_table(path, args.delimiter, not args.no_header, args.label_column)
+    if len(names) < 2:
+        raise UserError(f"{path} holds {len(names)} observation(s); clustering needs at "
+                        f"least 2.")
+    if args.n_clusters is not None:
+        _check_n_clusters(args.n_clusters, len(names))
+    Z = _linkage(data, method, metric)
+    if args.n_clusters is not None:
+        labels = cut_by_count(Z, args.n_clusters)
+    else:
+        labels = cut_by_height(Z, args.distance_threshold)
+    if args.linkage is not None:
+        _save_npy(args.linkage, Z)
+    _write_labels(args.output, ("label", "cluster"), names, labels)
+
+
+def _read_npy(path: Path):
+    """Row labels 0..n-1 and the array of a .npy file (1-D: condensed distances)."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(6) != b"\x93NUMPY":
+                raise UserError(f"{path} is not a .npy file (it does not start with the "
+                                f"NumPy format header).")
+        data = np.load(path, allow_pickle=False)
+    except OSError as exc:
+        raise UserError(f"cannot read {str(path)!r}: {exc.strerror or exc}.") from None
+    except ValueError as exc:
+        raise UserError(f"{path} is not a readable .npy file: {exc}") from None
+    if not isinstance(data, np.ndarray):
+        raise UserError(f"{path} must hold a single array.")
+    if data.ndim not in (1, 2):
+        raise UserError(f"{path} must hold a 1-D (condensed distances) or 2-D "
+                        f"(observations) array; got shape {data.shape}.")
+    if data.dtype.kind not in "biuf":
+        raise UserError(f"{path} must hold numbers; got an array of dtype {data.dtype}.")
+    if not np.isfinite(data).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(data))[0])
+        raise UserError(f"{path}: entry {list(bad)} is {data[bad]}; all values must be "
+                        f"finite numbers.")
+    if data.ndim == 1:
+        from ._validation import num_obs_condensed
+        try:
+            n = num_obs_condensed(data.shape[0], str(path))
+        except ValueError as exc:
+            raise UserError(str(exc).replace("`", "")) from None
+    else:
+        n = data.shape[0]
+    return [str(i) for i in range(n)], data
+
+
+def _read_table(path: Path, delimiter, detect_header: bool, label_column):
+    """Row labels and the float64 observations of a CSV/TSV file.
+
+    Header: the first row, if any cell outside the label column is not a
+    number (never with --no-header). Labels: --label-column (1-based, 0 for
+    none), else column 1 if the first data row has a non-number there, else
+    the data row numbers 0..n-1. Errors name the line and column.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+    except OSError as exc:
+        raise UserError(f"cannot read {str(path)!r}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path} is not a UTF-8 text file ({exc.reason} at byte "
+                        f"{exc.start}); for NumPy arrays use a .npy file.") from None
+
+    delimiter = _delimiter(delimiter, path, text)
+    rows = []                        # (line number, cells)
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter, strict=True)
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((reader.line_num, [cell.strip() for cell in cells]))
+    except csv.Error as exc:
+        raise UserError(f"{path}, line {reader.line_num}: malformed CSV: {exc}.") from None
+    if not rows:
+        raise UserError(f"{path} contains no data.")
+
+    width = len(rows[0][1])
+    for line, cells in rows:
+        if len(cells) != width:
+            raise UserError(f"{path}, line {line} has {len(cells)} fields; expected {width} "
+                            f"as in line {rows[0][0]} (delimiter {delimiter!r}).")
+    if label_column is not None and not 0 <= label_column <= width:
+        raise UserError(f"--label-column must be between 0 (none) and the number of "
+                        f"columns ({width}); got {label_column}.")
+
+    first = rows[0][1]
+    if label_column is None:
+        candidates = first[1:]
+    else:
+        candidates = [c for j, c in enumerate(first, 1) if j != label_column]
+    has_header = detect_header and ((not candidates and not _is_number(first[0]))
+                                    or any(not _is_number(c) for c in candidates))
+    header = first if has_header else None
+    body = rows[1:] if has_header else rows
+    if not body:
+        raise UserError(f"{path} has a header row but no data rows.")
+    if label_column is None:
+        label_column = 1 if width > 1 and not _is_number(body[0][1][0]) else 0
+    data_columns = [j for j in range(1, width + 1) if j != label_column]
+    if not data_columns:
+        raise UserError(f"{path} has no numeric columns besides the label column.")
+
+    values = np.empty((len(body), len(data_columns)), dtype=np.float64)
+    for i, (line, cells) in enumerate(body):
+        for k, j in enumerate(data_columns):
+            cell = cells[j - 1]
+            where = f"{path}, line {line}, column {j}"
+            if header is not None:
+                where += f" ({header[j - 1]!r})"
+            if not cell:
+                raise UserError(f"{where} is empty; every cell must hold a number.")
+            try:
+                value = float(cell)
+            except ValueError:
+                raise UserError(f"{where}: {cell!r} is not a number.") from None
+            if math.isnan(value):
+                raise UserError(f"{where} is NaN; missing values are not supported.")
+            if math.isinf(value):
+                raise UserError(f"{where} is {cell!r}; values must be finite.")
+            values[i, k] = value
+    if label_column:
+        names = [cells[label_column - 1] for _, cells in body]
+    else:
+        names = [str(i) for i in range(len(body))]
+    return names, values
+
+
+def _delimiter(option, path: Path, text: str) -> str:
+    if option is not None:
+        value = {"\\t": "\t", "tab": "\t"}.get(option, option)
+        if len(value) != 1 or value in "\"\r\n":
+            raise UserError(f"--delimiter must be a single character other than a quote or "
+                            f"newline, or \\t; got {option!r}.")
+        return value
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" if "\t" in first_line else ","
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
