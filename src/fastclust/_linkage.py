@@ -44,11 +44,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         either way.
     workers : int, optional
         Threads for the kernels; None or -1 means all available CPUs (or
-        ``OMP_NUM_THREADS``). Single linkage shares each pass over the matrix,
-        the NN-chain methods share each scan once more than 4096 clusters are
-        active, and distances from observations are computed in parallel;
-        centroid and median run on one thread. The result does not depend on
-        `workers`.
+        ``OMP_NUM_THREADS``). Single linkage shares each pass over the matrix
+        and distances from observations are computed in parallel; the other
+        methods run on one thread (their steps are too short to share
+        robustly). The result does not depend on `workers`.
 
     Returns
     -------
@@ -190,7 +189,7 @@ def _run_kernel(spec: MethodSpec, dists, n: int, Z, workers: int) -> None:
         if spec.algorithm == "nn_chain":
             from ._nn_chain import nn_chain_linkage
 
-            status = nn_chain_linkage(dists, n, spec.code, a, b, h, workers)
+            status = nn_chain_linkage(dists, n, spec.code, a, b, h)
         else:
             from ._generic import generic_linkage
 

@@ -47,32 +47,25 @@ cdef index_t next_block_end(index_t n, index_t lo) noexcept nogil:
     return hi
 
 
+cdef extern from "_scan_kernels.h":
+    void fc_boruvka_row(const double* drow, const index_t* comp, index_t ci, index_t j0,
+                        index_t n, index_t koff, double* col_d, index_t* col_k,
+                        double* best_d, index_t* best_k) noexcept nogil
+    void fc_contract_row(const double* drow, const index_t* comp, index_t j0, index_t n,
+                         index_t koff, double* cd_row, index_t* ck_row) noexcept nogil
+
+
 cdef void scan_rows_boruvka(const double* D, index_t n, index_t lo, index_t hi,
                             const index_t* comp,            # in
                             double* col_d, index_t* col_k,  # in/out, this thread's
                             double* row_d, index_t* row_k   # out
                             ) noexcept nogil:
     """Lightest edge (i, j > i) leaving comp[i] for rows lo..hi-1; column minima too."""
-    cdef index_t i, j, base, ci, bk
-    cdef double d, bd, cd
-    cdef bint better
+    cdef index_t i, base
     for i in range(lo, hi):
-        ci = comp[i]
         base = row_base(n, i)
-        bd = INFINITY
-        bk = -1
-        # Branch-free: pairs inside the component read as +inf; selects instead of jumps.
-        for j in range(i + 1, n):
-            d = INFINITY if comp[j] == ci else D[base + j]
-            better = d < bd                 # strict: the lowest offset wins ties
-            bd = d if better else bd
-            bk = (base + j) if better else bk
-            cd = col_d[j]
-            better = d < cd
-            col_d[j] = d if better else cd
-            col_k[j] = (base + j) if better else col_k[j]
-        row_d[i] = bd
-        row_k[i] = bk
+        fc_boruvka_row(D + base, comp, comp[i], i + 1, n, base, col_d, col_k,
+                       &row_d[i], &row_k[i])
 
 
 cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
@@ -80,23 +73,10 @@ cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
                              double* Cd, index_t* Ck      # in/out, this thread's c x c
                              ) noexcept nogil:
     """Scatter-min of rows lo..hi-1 into row comp[i] of the contracted matrix."""
-    cdef index_t i, j, base, b
-    cdef double d, cd
-    cdef bint better
-    cdef double* cd_row
-    cdef index_t* ck_row
+    cdef index_t i, base
     for i in range(lo, hi):
         base = row_base(n, i)
-        cd_row = Cd + comp[i] * c
-        ck_row = Ck + comp[i] * c
-        for j in range(i + 1, n):
-            # branch-free scatter-min: always store, select the value
-            d = D[base + j]
-            b = comp[j]
-            cd = cd_row[b]
-            better = d < cd
-            cd_row[b] = d if better else cd
-            ck_row[b] = (base + j) if better else ck_row[b]
+        fc_contract_row(D + base, comp, i + 1, n, base, Cd + comp[i] * c, Ck + comp[i] * c)
 
 
 cdef int boruvka_round(const double* D, index_t n, index_t* comp, index_t c,

@@ -11,7 +11,6 @@ algorithms", arXiv:1109.2378, section 3.3 (NN-chain-linkage).
 """
 import numpy as np
 
-from cython.parallel cimport prange
 
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
@@ -21,11 +20,10 @@ from ._common cimport (prefetch, PREFETCH_AHEAD, reraise_pending, index_t, row_b
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
 
 
-# Active clusters handed to a thread at a time (interleaved, for balance: column
-# entries cost a cache miss each, row entries do not).
-cdef index_t PART_BLOCK = 512
-# Below this many active clusters one scan is too short to share between threads.
-cdef index_t PARALLEL_MIN = 4096
+# The kernel runs on one thread on purpose. Sharing every scan between two
+# threads (one parallel region per scan) halved Ward's time at n = 20000 on an
+# idle machine, but made average linkage 7x slower when another process held
+# the second core, even with a self-timing fallback: see the project notes.
 
 
 cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
@@ -52,9 +50,6 @@ cdef inline double lance_williams(int method, double d_ka, double d_kb, double d
         return ((size_k + size_a) * d_ka + (size_k + size_b) * d_kb - size_k * d_ab) \
             / (size_k + size_a + size_b)
 
-
-cdef inline bint pair_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
-    return d1 < d2 or (d1 == d2 and k1 < k2)
 
 
 cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo, index_t hi,
@@ -123,56 +118,8 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
     k_out[0] = best_k
 
 
-cdef void run_part(double* D, index_t n, int method, const index_t* act, index_t m,
-                   int part, int n_parts, int is_update, index_t x, index_t pos_x,
-                   index_t b, index_t pos_b, double d_ab, const double* size,
-                   double* best_out, index_t* k_out) noexcept nogil:
-    """Thread `part`'s share of a scan or update: blocks part, part + n_parts, ..."""
-    cdef index_t lo, hi, best_k = -1, k
-    cdef double best = INFINITY, d
-    lo = part * PART_BLOCK
-    while lo < m:
-        hi = lo + PART_BLOCK if lo + PART_BLOCK < m else m
-        if is_update:
-            update_range(D, n, method, act, lo, hi, x, b, pos_x, pos_b, d_ab, size, &d, &k)
-        else:
-            scan_range(D, n, act, lo, hi, x, pos_x, &d, &k)
-        if d < best:            # blocks come in increasing order: strict keeps the lowest k
-            best = d
-            best_k = k
-        lo += n_parts * PART_BLOCK
-    best_out[part] = best
-    k_out[part] = best_k
-
-
-cdef void sweep(double* D, index_t n, int method, const index_t* act, index_t m,
-                int workers, int is_update, index_t x, index_t pos_x, index_t b, index_t pos_b,
-                double d_ab, const double* size, double* part_best, index_t* part_k,
-                double* best, index_t* best_k) noexcept nogil:
-    """A scan (or update) over all active clusters, on `workers` threads when m is large.
-
-    The result is the lexicographic minimum of (distance, index), whatever the
-    number of threads.
-    """
-    cdef int part, n_parts = workers if (workers > 1 and m >= PARALLEL_MIN) else 1
-    if n_parts == 1:
-        run_part(D, n, method, act, m, 0, 1, is_update, x, pos_x, b, pos_b, d_ab, size,
-                 part_best, part_k)
-    else:
-        for part in prange(n_parts, num_threads=n_parts, schedule='static'):
-            run_part(D, n, method, act, m, part, n_parts, is_update, x, pos_x, b, pos_b,
-                     d_ab, size, part_best, part_k)
-    best[0] = INFINITY
-    best_k[0] = -1
-    for part in range(n_parts):
-        if pair_less(part_best[part], part_k[part], best[0], best_k[0]):
-            best[0] = part_best[part]
-            best_k[0] = part_k[part]
-
-
-cdef int nn_chain_core(double* D, index_t n, int method, int workers,
+cdef int nn_chain_core(double* D, index_t n, int method,
                        index_t* act, double* size, index_t* chain,      # scratch
-                       double* part_best, index_t* part_k,              # scratch, per thread
                        index_t* out_a, index_t* out_b, double* out_h    # out
                        ) noexcept nogil:
     cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
@@ -191,8 +138,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, int workers,
         while True:
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
-            sweep(D, n, method, act, m, workers, 0, x, pos_x, -1, -1, 0.0, size,
-                  part_best, part_k, &best, &y)
+            scan_range(D, n, act, 0, m, x, pos_x, &best, &y)
             work += m
             if chain_len >= 2:
                 # Prefer the previous chain element on ties: that keeps the chain finite.
@@ -217,8 +163,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, int workers,
         # a's new nearest neighbour, so an emptied chain restarts at a for free.
         pos_a = position_of(act, m, a)
         pos_b = position_of(act, m, b)
-        sweep(D, n, method, act, m, workers, 1, a, pos_a, b, pos_b, d_ab, size,
-              part_best, part_k, &best, &nn_a)
+        update_range(D, n, method, act, 0, m, a, b, pos_a, pos_b, d_ab, size, &best, &nn_a)
         size[a] = size[a] + size[b]
         memmove(act + pos_b, act + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
         m -= 1
@@ -242,8 +187,7 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
                      int method,            # in: METHOD_COMPLETE .. METHOD_WARD
                      index_t[::1] out_a,    # out, length n - 1: slots merged
                      index_t[::1] out_b,    # out
-                     double[::1] out_h,     # out: merge heights, in merge order
-                     int workers=1):        # in
+                     double[::1] out_h):    # out: merge heights, in merge order
     """NN-chain on a condensed matrix, overwriting it.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
@@ -253,12 +197,10 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
     cdef double[::1] size = np.empty(n)
-    cdef double[::1] part_best = np.empty(max(workers, 1))
-    cdef index_t[::1] part_k = np.empty(max(workers, 1), dtype=np.intp)
     cdef int status
     with nogil:
-        status = nn_chain_core(&dists[0], n, method, workers, &act[0], &size[0], &chain[0],
-                               &part_best[0], &part_k[0], &out_a[0], &out_b[0], &out_h[0])
+        status = nn_chain_core(&dists[0], n, method, &act[0], &size[0], &chain[0],
+                               &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
