@@ -108,7 +108,7 @@ cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* 
     mind[i] = best
 
 
-cdef int generic_core(double* D, index_t n, int method,
+cdef int generic_core(double* D, index_t n, int method, bint squared,
                       index_t* act, double* size, index_t* nbr, double* mind,
                       index_t* heap_slots, index_t* heap_where,           # scratch
                       index_t* out_a, index_t* out_b, double* out_h       # out
@@ -117,8 +117,9 @@ cdef int generic_core(double* D, index_t n, int method,
     cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy, best
     cdef index_t best_k
     cdef Heap heap
-    for i in range(n * (n - 1) // 2):
-        D[i] = D[i] * D[i]
+    if not squared:
+        for i in range(n * (n - 1) // 2):
+            D[i] = D[i] * D[i]
     for t in range(n):
         act[t] = t
         size[t] = 1.0
@@ -212,7 +213,8 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
                     int method,            # in: METHOD_CENTROID or METHOD_MEDIAN
                     index_t[::1] out_a,    # out, length n - 1
                     index_t[::1] out_b,    # out
-                    double[::1] out_h):    # out: heights in merge order (may go down)
+                    double[::1] out_h,     # out: heights in merge order (may go down)
+                    bint squared=False):   # in: dists hold squared distances already
     """Generic algorithm on a condensed matrix of Euclidean distances, overwriting it.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
@@ -226,7 +228,7 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     cdef double[::1] mind = np.empty(n)
     cdef int status
     with nogil:
-        status = generic_core(&dists[0], n, method, &act[0], &size[0], &nbr[0], &mind[0],
+        status = generic_core(&dists[0], n, method, squared, &act[0], &size[0], &nbr[0], &mind[0],
                               &heap_slots[0], &heap_where[0],
                               &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:

@@ -119,17 +119,19 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         raise NotImplementedError(
             "`optimal_ordering=True` is not available yet; it arrives with "
             "fastclust.optimal_leaf_ordering.")
-    dists, n = _working_condensed(y, spec, metric, preserve_input, workers)
+    dists, n, squared = _working_condensed(y, spec, metric, preserve_input, workers)
     Z = np.empty((n - 1, 4), dtype=np.float64)
-    _run_kernel(spec, dists, n, Z, resolve_workers(workers))
+    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers))
     return Z
 
 
 def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
-    """The condensed array the kernel will work on, and n.
+    """The condensed array the kernel will work on, n, and whether it is squared.
 
     Returns the caller's own array only when the kernel does not write
-    (single) or when the caller allowed it (preserve_input=False).
+    (single) or when the caller allowed it (preserve_input=False). A working
+    copy for a kernel on squared distances is squared while it is made, which
+    saves the kernel a pass over the matrix.
     """
     arr = as_float_array(y, "y")
     if arr.ndim == 1:
@@ -140,10 +142,11 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
         owned = arr is not y          # converted from another dtype or a list
         if not arr.flags.c_contiguous:
             arr, owned = np.ascontiguousarray(arr), True
-        if spec.writes_input and not owned:
-            if preserve_input or not arr.flags.writeable:
-                arr = arr.copy()
-        return arr, n
+        if spec.writes_input and not owned and (preserve_input or not arr.flags.writeable):
+            if spec.squared:
+                return np.square(arr), n, True
+            arr = arr.copy()
+        return arr, n, False
     if arr.ndim != 2:
         raise ValueError(f"`y` must be 1-D (condensed distances) or 2-D (observations); "
                          f"got {arr.ndim} dimensions.")
@@ -151,7 +154,7 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
         check_n(arr.shape[0])
         dists = condensed_from_square(arr, "y")
         _check_non_negative(dists)
-        return dists, arr.shape[0]
+        return dists, arr.shape[0], False
     name = check_metric(metric)
     if spec.euclidean_only and name != "euclidean":
         raise ValueError(f"`method={spec.name!r}` requires the Euclidean metric on observations; "
@@ -160,9 +163,10 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
     check_n(X.shape[0])
     warn_if_square_distance_matrix(X)
     check_memory(8 * (X.shape[0] * (X.shape[0] - 1) // 2), "the condensed distance matrix")
-    dists = pdist(X, name, workers=workers)
+    squared = spec.squared              # then name == "euclidean"
+    dists = pdist(X, "sqeuclidean" if squared else name, workers=workers)
     check_finite(dists, "pdist(y)")     # e.g. cosine distance of a zero vector
-    return dists, X.shape[0]
+    return dists, X.shape[0], squared
 
 
 def _check_non_negative(dists):
@@ -171,7 +175,7 @@ def _check_non_negative(dists):
         raise ValueError(f"`y` must hold non-negative distances; entry [{k}] is {dists[k]}.")
 
 
-def _run_kernel(spec: MethodSpec, dists, n: int, Z, workers: int) -> None:
+def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int) -> None:
     from ._relabel import label_merges
 
     if spec.algorithm == "mst":
@@ -189,11 +193,11 @@ def _run_kernel(spec: MethodSpec, dists, n: int, Z, workers: int) -> None:
         if spec.algorithm == "nn_chain":
             from ._nn_chain import nn_chain_linkage
 
-            status = nn_chain_linkage(dists, n, spec.code, a, b, h)
+            status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared)
         else:
             from ._generic import generic_linkage
 
-            status = generic_linkage(dists, n, spec.code, a, b, h)
+            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
         raise_for_status(status, spec.name)
         if spec.algorithm == "nn_chain":
             order = np.argsort(h, kind="stable")  # reducible: sorted merges stay valid

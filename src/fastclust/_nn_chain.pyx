@@ -118,7 +118,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
     k_out[0] = best_k
 
 
-cdef int nn_chain_core(double* D, index_t n, int method,
+cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        index_t* act, double* size, index_t* chain,      # scratch
                        index_t* out_a, index_t* out_b, double* out_h    # out
                        ) noexcept nogil:
@@ -128,7 +128,7 @@ cdef int nn_chain_core(double* D, index_t n, int method,
     for t in range(n):
         act[t] = t
         size[t] = 1.0
-    if method == METHOD_WARD:
+    if method == METHOD_WARD and not squared:
         for i in range(n * (n - 1) // 2):
             D[i] = D[i] * D[i]
     for step in range(n - 1):
@@ -187,7 +187,8 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
                      int method,            # in: METHOD_COMPLETE .. METHOD_WARD
                      index_t[::1] out_a,    # out, length n - 1: slots merged
                      index_t[::1] out_b,    # out
-                     double[::1] out_h):    # out: merge heights, in merge order
+                     double[::1] out_h,     # out: merge heights, in merge order
+                     bint squared=False):   # in: Ward only, dists already squared
     """NN-chain on a condensed matrix, overwriting it.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
@@ -199,7 +200,7 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     cdef double[::1] size = np.empty(n)
     cdef int status
     with nogil:
-        status = nn_chain_core(&dists[0], n, method, &act[0], &size[0], &chain[0],
+        status = nn_chain_core(&dists[0], n, method, squared, &act[0], &size[0], &chain[0],
                                &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
