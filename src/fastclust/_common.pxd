@@ -1,5 +1,8 @@
 # Shared typedefs, codes and inline helpers for the compiled kernels.
-from cpython.exc cimport PyErr_CheckSignals
+cdef extern from "Python.h":
+    # Declared noexcept here: Cython's own declaration is `except -1`, and in a
+    # noexcept function it would swallow the KeyboardInterrupt we want to keep.
+    int check_signals_keep_error "PyErr_CheckSignals"() noexcept
 
 # 64-bit indices everywhere: n*(n-1)/2 passes 2**31 at n ~ 65 536.
 ctypedef Py_ssize_t index_t
@@ -43,7 +46,7 @@ cdef inline int signals_pending() noexcept nogil:
     re-raise after the kernel has returned), else 0.
     """
     with gil:
-        return 1 if PyErr_CheckSignals() != 0 else 0
+        return 1 if check_signals_keep_error() != 0 else 0
 
 
 cdef inline int reraise_pending() except -1:

@@ -158,11 +158,18 @@ def condensed_from_square(M: np.ndarray, name: str, *, checks: bool = True) -> n
     if M.shape[0] != M.shape[1]:
         raise ValueError(f"`{name}` must be a square distance matrix; got shape {M.shape}.")
     if checks:
+        # exact, as SciPy's squareform checks: a nearly symmetric matrix is a mistake
         check_finite(M, name)
-        if not np.allclose(np.diag(M), 0):
-            raise ValueError(f"`{name}` must have a zero diagonal to be a distance matrix.")
-        if not np.allclose(M, M.T):
-            i, j = np.argwhere(~np.isclose(M, M.T))[0]
+        if np.any(np.diag(M) != 0):
+            i = int(np.flatnonzero(np.diag(M) != 0)[0])
+            raise ValueError(f"`{name}` must have a zero diagonal to be a distance matrix; "
+                             f"entry [{i}, {i}] is {M[i, i]}.")
+        if np.any(M < 0):
+            i, j = np.argwhere(M < 0)[0]
+            raise ValueError(f"`{name}` must hold non-negative distances; "
+                             f"entry [{i}, {j}] is {M[i, j]}.")
+        if not np.array_equal(M, M.T):
+            i, j = np.argwhere(M != M.T)[0]
             raise ValueError(
                 f"`{name}` must be symmetric to be a distance matrix; "
                 f"entry [{i}, {j}] is {M[i, j]} but [{j}, {i}] is {M[j, i]}.")

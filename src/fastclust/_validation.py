@@ -127,8 +127,19 @@ def warn_if_square_distance_matrix(X: np.ndarray) -> None:
                 "diagonal: it looks like a distance matrix. Pass metric='precomputed' "
                 "to use it as one, or its condensed form (fastclust.squareform).",
                 ClusterWarning,
-                stacklevel=3,
+                stacklevel=caller_stacklevel(),
             )
+
+
+def caller_stacklevel() -> int:
+    """warnings.warn stacklevel that points at the first frame outside fastclust."""
+    import sys
+
+    package_dir = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package_dir:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def raise_for_status(status: int, what: str) -> None:

@@ -1,0 +1,221 @@
+"""Plain NumPy reference implementations used as test oracles.
+
+Nothing here is fast: ``naive_linkage`` is the primitive O(n^3) agglomerative
+algorithm with Lance-Williams updates on a full square matrix, written from
+the formulas (Muellner 2011, arXiv:1109.2378, table 1), and ``kruskal_linkage``
+is single linkage by Kruskal's algorithm with the (distance, i, j) edge order
+that fastclust documents for ties.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+METHODS = ("single", "complete", "average", "weighted", "ward", "centroid", "median")
+# Methods whose Lance-Williams formulas act on squared Euclidean distances.
+SQUARED = frozenset({"ward", "centroid", "median"})
+# Methods whose heights can go down (no reducibility): rows stay in merge order.
+NON_MONOTONE = frozenset({"centroid", "median"})
+
+
+def square_from_condensed(y) -> np.ndarray:
+    """Full symmetric (n, n) matrix with a zero diagonal from a condensed vector."""
+    y = np.asarray(y, dtype=np.float64)
+    n = int(round((1 + np.sqrt(1 + 8 * y.shape[0])) / 2))
+    if n * (n - 1) // 2 != y.shape[0]:
+        raise ValueError(f"length {y.shape[0]} is not n*(n-1)/2")
+    D = np.zeros((n, n))
+    iu = np.triu_indices(n, 1)
+    D[iu] = y
+    D[iu[1], iu[0]] = y
+    return D
+
+
+def condensed_from_points(X) -> np.ndarray:
+    """Euclidean distances of the rows of X, condensed (independent of any pdist)."""
+    X = np.asarray(X, dtype=np.float64)
+    i, j = np.triu_indices(X.shape[0], 1)
+    return np.sqrt(((X[i] - X[j]) ** 2).sum(axis=1))
+
+
+def lance_williams(method, d_ki, d_kj, d_ij, size_i, size_j, size_k):
+    """Distance from cluster k to the union of clusters i and j (vectorised over k).
+
+    For ward, centroid and median every distance argument is squared.
+    """
+    if method == "single":
+        return np.minimum(d_ki, d_kj)
+    if method == "complete":
+        return np.maximum(d_ki, d_kj)
+    if method == "average":
+        return (size_i * d_ki + size_j * d_kj) / (size_i + size_j)
+    if method == "weighted":
+        return 0.5 * d_ki + 0.5 * d_kj
+    if method == "ward":
+        return ((size_k + size_i) * d_ki + (size_k + size_j) * d_kj - size_k * d_ij) / (
+            size_i + size_j + size_k)
+    if method == "centroid":
+        s = size_i + size_j
+        return (size_i * d_ki + size_j * d_kj) / s - size_i * size_j * d_ij / (s * s)
+    if method == "median":
+        return 0.5 * d_ki + 0.5 * d_kj - 0.25 * d_ij
+    raise ValueError(f"unknown method {method!r}")
+
+
+def relabel(a, b, heights, order, n) -> np.ndarray:
+    """SciPy's Z from merges given as one observation of each side, applied in `order`."""
+    parent = np.arange(2 * n - 1)
+    size = np.ones(2 * n - 1)
+
+    def find(x):
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    Z = np.empty((n - 1, 4))
+    for s, m in enumerate(order):
+        ra, rb = find(a[m]), find(b[m])
+        if ra == rb:
+            raise AssertionError("merge inside one cluster")
+        parent[ra] = parent[rb] = n + s
+        size[n + s] = size[ra] + size[rb]
+        Z[s] = (min(ra, rb), max(ra, rb), heights[m], size[n + s])
+    return Z
+
+
+def naive_linkage(y, method) -> np.ndarray:
+    """Primitive agglomerative clustering of a condensed matrix; SciPy-format Z.
+
+    At every step the pair of active clusters with the smallest
+    (distance, slot i, slot j) is merged into slot i. For the reducible methods
+    the merges are then sorted by height (stably); centroid and median keep the
+    merge order, as SciPy does.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    D = square_from_condensed(y)
+    n = D.shape[0]
+    if method in SQUARED:
+        D = D * D
+    active = np.ones(n, dtype=bool)
+    size = np.ones(n)
+    rep = np.arange(n)                 # one observation in the cluster of each slot
+    a = np.empty(n - 1, dtype=np.intp)
+    b = np.empty(n - 1, dtype=np.intp)
+    h = np.empty(n - 1)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    for step in range(n - 1):
+        masked = np.where(upper & active[:, None] & active[None, :], D, np.inf)
+        flat = int(np.argmin(masked))  # first minimum in row-major order: lowest (i, j)
+        i, j = divmod(flat, n)
+        d_ij = D[i, j]
+        a[step], b[step], h[step] = rep[i], rep[j], d_ij
+        others = active.copy()
+        others[[i, j]] = False
+        k = np.flatnonzero(others)
+        new = lance_williams(method, D[k, i], D[k, j], d_ij, size[i], size[j], size[k])
+        D[k, i] = D[i, k] = new
+        size[i] += size[j]
+        active[j] = False
+    if method in SQUARED:
+        h = np.sqrt(np.maximum(h, 0.0))
+    if method in NON_MONOTONE:
+        order = np.arange(n - 1)
+    else:
+        order = np.argsort(h, kind="stable")
+    return relabel(a, b, h, order, n)
+
+
+def kruskal_linkage(y) -> np.ndarray:
+    """Single linkage by Kruskal: edges in (distance, i, j) order, union-find relabel."""
+    y = np.asarray(y, dtype=np.float64)
+    n = _n_from_length(y.shape[0])
+    i, j = np.triu_indices(n, 1)
+    order = np.lexsort((j, i, y))
+    parent = np.arange(n)
+
+    def find(x):
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    a, b, h = [], [], []
+    for e in order:
+        ri, rj = find(i[e]), find(j[e])
+        if ri != rj:
+            parent[ri] = rj
+            a.append(i[e])
+            b.append(j[e])
+            h.append(y[e])
+            if len(a) == n - 1:
+                break
+    return relabel(np.array(a), np.array(b), np.array(h), np.arange(n - 1), n)
+
+
+def _n_from_length(length: int) -> int:
+    n = int(round((1 + np.sqrt(1 + 8 * length)) / 2))
+    if n * (n - 1) // 2 != length:
+        raise ValueError(f"length {length} is not n*(n-1)/2")
+    return n
+
+
+def check_linkage_invariants(Z, n, method) -> None:
+    """Tie-proof structure of a linkage matrix: shape, ids, sizes, monotone heights."""
+    Z = np.asarray(Z)
+    assert Z.shape == (n - 1, 4), Z.shape
+    assert Z.dtype == np.float64
+    ids = Z[:, :2]
+    assert np.all(ids == np.round(ids)), "non-integer cluster ids"
+    assert np.all(Z[:, 0] < Z[:, 1]), "row must list the smaller id first"
+    row_limit = n + np.arange(n - 1)
+    assert np.all(ids >= 0) and np.all(ids < row_limit[:, None]), "id used before it exists"
+    used = np.sort(ids.ravel().astype(np.int64))
+    assert np.array_equal(used, np.arange(2 * n - 2)), "every id but the root used exactly once"
+    size = np.ones(2 * n - 1)
+    for s in range(n - 1):
+        size[n + s] = size[int(Z[s, 0])] + size[int(Z[s, 1])]
+    assert np.array_equal(Z[:, 3], size[n:]), "wrong cluster sizes"
+    assert np.all(np.isfinite(Z[:, 2])) and np.all(Z[:, 2] >= 0)
+    if method not in NON_MONOTONE:
+        assert np.all(np.diff(Z[:, 2]) >= 0), "heights must not decrease"
+
+
+def check_merges_at_global_minimum(y, Z, method, rtol=1e-9) -> None:
+    """Replay Z with Lance-Williams updates: each merge is at the current global minimum.
+
+    This is the tie-proof check of fastcluster's test suite: with ties, several
+    dendrograms are correct, and all of them pass. Ward, centroid and median
+    are replayed on squared distances.
+    """
+    D = square_from_condensed(y)
+    n = D.shape[0]
+    if method in SQUARED:
+        D = D * D
+    scale = max(float(D.max()), 1.0)
+    tol = rtol * scale
+    slot = {k: k for k in range(n)}
+    active = np.ones(n, dtype=bool)
+    size = np.ones(n)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    for s in range(n - 1):
+        x, y_id = int(Z[s, 0]), int(Z[s, 1])
+        i, j = slot.pop(x), slot.pop(y_id)
+        assert active[i] and active[j] and i != j
+        height = Z[s, 2] ** 2 if method in SQUARED else Z[s, 2]
+        d_ij = D[i, j]
+        current_min = np.where(upper & active[:, None] & active[None, :], D, np.inf).min()
+        assert abs(d_ij - height) <= tol, (s, d_ij, height)
+        assert d_ij <= current_min + tol, f"merge {s} at {d_ij}, global minimum {current_min}"
+        others = active.copy()
+        others[[i, j]] = False
+        k = np.flatnonzero(others)
+        new = lance_williams(method, D[k, i], D[k, j], d_ij, size[i], size[j], size[k])
+        D[k, i] = D[i, k] = new
+        size[i] += size[j]
+        active[j] = False
+        slot[n + s] = i
