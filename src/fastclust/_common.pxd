@@ -53,19 +53,3 @@ cdef inline int reraise_pending() except -1:
     """Propagate the exception a signal handler left set (see signals_pending)."""
     return -1
 
-
-cdef extern from *:
-    """
-    #if defined(__GNUC__) || defined(__clang__)
-    #define FASTCLUST_PREFETCH(p) __builtin_prefetch((p), 0, 0)
-    #else
-    #define FASTCLUST_PREFETCH(p) ((void)0)
-    #endif
-    """
-    # Hint a read of *p soon; used on column walks, whose addresses no hardware
-    # prefetcher can guess (the stride changes at every row).
-    void prefetch "FASTCLUST_PREFETCH"(const void* p) noexcept nogil
-
-# How many column entries ahead to prefetch.
-cdef enum:
-    PREFETCH_AHEAD = 16

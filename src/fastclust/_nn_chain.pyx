@@ -15,7 +15,7 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (prefetch, PREFETCH_AHEAD, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
 
@@ -59,8 +59,6 @@ cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo,
     cdef double d, best = INFINITY
     end = hi if hi < pos_x else pos_x
     for t in range(lo, end):                    # k < x: the column of x
-        if t + PREFETCH_AHEAD < end:
-            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + x])
         k = act[t]
         d = D[row_base(n, k) + x]
         if d < best:
@@ -87,8 +85,6 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
     cdef double d, best = INFINITY, s_a = size[a], s_b = size[b]
     end = hi if hi < pos_a else pos_a
     for t in range(lo, end):                    # k < a < b: both in row k
-        if t + PREFETCH_AHEAD < end:
-            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + a])
         k = act[t]
         i = row_base(n, k)
         d = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
@@ -98,8 +94,6 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
             best_k = k
     end = hi if hi < pos_b else pos_b
     for t in range(lo if lo > pos_a else pos_a + 1, end):   # a < k < b
-        if t + PREFETCH_AHEAD < end:
-            prefetch(&D[row_base(n, act[t + PREFETCH_AHEAD]) + b])
         k = act[t]
         d = lance_williams(method, D[base_a + k], D[row_base(n, k) + b],
                            d_ab, s_a, s_b, size[k])
