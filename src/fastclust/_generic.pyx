@@ -109,7 +109,7 @@ cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* 
 
 
 cdef int generic_core(double* D, index_t n, int method, bint squared,
-                      index_t* act, double* size, index_t* nbr, double* mind,
+                      index_t* act, index_t* act_base, double* size, index_t* nbr, double* mind,
                       index_t* heap_slots, index_t* heap_where,           # scratch
                       index_t* out_a, index_t* out_b, double* out_h       # out
                       ) noexcept nogil:
@@ -122,6 +122,7 @@ cdef int generic_core(double* D, index_t n, int method, bint squared,
             D[i] = D[i] * D[i]
     for t in range(n):
         act[t] = t
+        act_base[t] = row_base(n, t)   # pair (act[t], j) is at act_base[t] + j
         size[t] = 1.0
     for i in range(n - 1):
         scan_row(D, n, i, act, i + 1, n, nbr, mind)
@@ -165,6 +166,7 @@ cdef int generic_core(double* D, index_t n, int method, bint squared,
         heap_remove(&heap, x)
         pos_x = position_of(act, m, x)
         memmove(act + pos_x, act + pos_x + 1, (m - pos_x - 1) * sizeof(index_t))
+        memmove(act_base + pos_x, act_base + pos_x + 1, (m - pos_x - 1) * sizeof(index_t))
         m -= 1
         pos_y = position_of(act, m, y)
         base_x = row_base(n, x)
@@ -172,7 +174,7 @@ cdef int generic_core(double* D, index_t n, int method, bint squared,
         # New squared distances to the merged cluster, stored in slot y.
         for t in range(pos_y):
             k = act[t]
-            bk = row_base(n, k)
+            bk = act_base[t]
             # k < x: pair (k, x) is in row k; x < k < y: in row x
             d_kx = D[bk + x] if t < pos_x else D[base_x + k]
             new_d = w_x * d_kx + w_y * D[bk + y] - w_xy * d_xy
@@ -221,6 +223,7 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     Returns a status code.
     """
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] act_base = np.empty(n, dtype=np.intp)
     cdef index_t[::1] nbr = np.empty(n, dtype=np.intp)
     cdef index_t[::1] heap_slots = np.empty(n, dtype=np.intp)
     cdef index_t[::1] heap_where = np.empty(n, dtype=np.intp)
@@ -228,7 +231,7 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     cdef double[::1] mind = np.empty(n)
     cdef int status
     with nogil:
-        status = generic_core(&dists[0], n, method, squared, &act[0], &size[0], &nbr[0], &mind[0],
+        status = generic_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0], &nbr[0], &mind[0],
                               &heap_slots[0], &heap_where[0],
                               &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:

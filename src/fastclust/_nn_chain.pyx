@@ -52,7 +52,8 @@ cdef inline double lance_williams(int method, double d_ka, double d_kb, double d
 
 
 
-cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo, index_t hi,
+cdef void scan_range(const double* D, index_t n, const index_t* act, const index_t* act_base,
+                     index_t lo, index_t hi,
                      index_t x, index_t pos_x, double* best_out, index_t* k_out) noexcept nogil:
     """(min d(x, k), lowest such k) over k = act[t], lo <= t < hi, t != pos_x."""
     cdef index_t t, k, end, base_x = row_base(n, x), best_k = -1
@@ -60,7 +61,7 @@ cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo,
     end = hi if hi < pos_x else pos_x
     for t in range(lo, end):                    # k < x: the column of x
         k = act[t]
-        d = D[row_base(n, k) + x]
+        d = D[act_base[t] + x]
         if d < best:
             best = d
             best_k = k
@@ -75,6 +76,7 @@ cdef void scan_range(const double* D, index_t n, const index_t* act, index_t lo,
 
 
 cdef void update_range(double* D, index_t n, int method, const index_t* act,
+                       const index_t* act_base,
                        index_t lo, index_t hi, index_t a, index_t b, index_t pos_a, index_t pos_b,
                        double d_ab, const double* size, double* best_out, index_t* k_out) noexcept nogil:
     """Lance-Williams update of d(k, a) for k = act[t], lo <= t < hi (t not pos_a, pos_b).
@@ -86,7 +88,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
     end = hi if hi < pos_a else pos_a
     for t in range(lo, end):                    # k < a < b: both in row k
         k = act[t]
-        i = row_base(n, k)
+        i = act_base[t]
         d = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
         D[i + a] = d
         if d < best:
@@ -95,7 +97,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
     end = hi if hi < pos_b else pos_b
     for t in range(lo if lo > pos_a else pos_a + 1, end):   # a < k < b
         k = act[t]
-        d = lance_williams(method, D[base_a + k], D[row_base(n, k) + b],
+        d = lance_williams(method, D[base_a + k], D[act_base[t] + b],
                            d_ab, s_a, s_b, size[k])
         D[base_a + k] = d
         if d < best:
@@ -113,7 +115,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
 
 
 cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
-                       index_t* act, double* size, index_t* chain,      # scratch
+                       index_t* act, index_t* act_base, double* size, index_t* chain,  # scratch
                        index_t* out_a, index_t* out_b, double* out_h    # out
                        ) noexcept nogil:
     cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
@@ -121,6 +123,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
     cdef double d, best, d_prev, d_ab
     for t in range(n):
         act[t] = t
+        act_base[t] = row_base(n, t)   # act_base[t] + j is pair (act[t], j): no multiply in the walks
         size[t] = 1.0
     if method == METHOD_WARD and not squared:
         for i in range(n * (n - 1) // 2):
@@ -132,7 +135,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         while True:
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
-            scan_range(D, n, act, 0, m, x, pos_x, &best, &y)
+            scan_range(D, n, act, act_base, 0, m, x, pos_x, &best, &y)
             work += m
             if chain_len >= 2:
                 # Prefer the previous chain element on ties: that keeps the chain finite.
@@ -157,9 +160,10 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         # a's new nearest neighbour, so an emptied chain restarts at a for free.
         pos_a = position_of(act, m, a)
         pos_b = position_of(act, m, b)
-        update_range(D, n, method, act, 0, m, a, b, pos_a, pos_b, d_ab, size, &best, &nn_a)
+        update_range(D, n, method, act, act_base, 0, m, a, b, pos_a, pos_b, d_ab, size, &best, &nn_a)
         size[a] = size[a] + size[b]
         memmove(act + pos_b, act + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
+        memmove(act_base + pos_b, act_base + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
         m -= 1
         work += 2 * m
         if chain_len == 0 and m >= 2:
@@ -190,11 +194,12 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     merge names one observation of either side. Returns a status code.
     """
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] act_base = np.empty(n, dtype=np.intp)
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
     cdef double[::1] size = np.empty(n)
     cdef int status
     with nogil:
-        status = nn_chain_core(&dists[0], n, method, squared, &act[0], &size[0], &chain[0],
+        status = nn_chain_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0], &chain[0],
                                &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
