@@ -143,6 +143,7 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
         if not arr.flags.c_contiguous:
             arr, owned = np.ascontiguousarray(arr), True
         if spec.writes_input and not owned and (preserve_input or not arr.flags.writeable):
+            check_memory(arr.nbytes, "the working copy of the condensed distance matrix")
             if spec.squared:
                 return np.square(arr), n, True
             arr = arr.copy()
