@@ -5,7 +5,6 @@ import importlib
 import pytest
 
 MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust.datasets", "fastclust.cli"]
-]
 
 
 @pytest.mark.parametrize("name", MODULES)
