@@ -87,13 +87,21 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
       practice. Merge heights may decrease (inversions): rows of Z are then
       in merge order, exactly like SciPy's.
 
-    Ties. Without tied distances Z equals SciPy's row for row. With ties:
-    single linkage merges in the order of Kruskal's algorithm on edges sorted
-    by (distance, smaller observation, larger observation); the NN-chain
-    methods prefer the previous chain element, then the lowest cluster index,
-    and equal heights keep the order in which the merges were made;
-    centroid/median take the candidate with the smallest (distance, slot).
-    Each rule is deterministic and independent of `workers`.
+    Ties. Without tied distances Z equals SciPy's row for row. With ties
+    every method follows a fixed rule, so Z is reproducible and does not
+    depend on `workers`:
+
+    - single: Kruskal's order on the edges sorted by (distance, smaller
+      observation, larger observation); the spanning tree is the unique
+      minimum under that order.
+    - complete, average, weighted, ward: a nearest-neighbour search prefers
+      the previous chain element, then the lowest cluster slot (the merged
+      cluster keeps the smaller of its two slots); the chain starts at the
+      lowest active slot, or at the cluster just made when it runs empty;
+      equal heights keep the order in which merges were made.
+    - centroid, median: the pair with the smallest (lower bound, slot) in the
+      heap, the lowest slot within a row (the merged cluster keeps the larger
+      slot).
 
     References
     ----------
