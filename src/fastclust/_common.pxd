@@ -53,3 +53,27 @@ cdef inline int reraise_pending() except -1:
     """Propagate the exception a signal handler left set (see signals_pending)."""
     return -1
 
+
+
+cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
+    """Index of x in the sorted array act[0:m] (x must be present)."""
+    cdef index_t lo = 0, hi = m - 1, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if act[mid] < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+cdef inline index_t find_root(index_t* parent, index_t x) noexcept nogil:
+    """Union-find root of x, compressing the path on the way."""
+    cdef index_t root = x, nxt
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        nxt = parent[x]
+        parent[x] = root
+        x = nxt
+    return root

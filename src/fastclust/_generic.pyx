@@ -18,7 +18,7 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
 
 
@@ -81,17 +81,6 @@ cdef void heap_remove(Heap* h, index_t slot) noexcept nogil:
     h.where[slot] = -1
     if p != last:
         heap_update(h, h.slots[p])
-
-
-cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
-    cdef index_t lo = 0, hi = m - 1, mid
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if act[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* act,

@@ -15,7 +15,7 @@ import numpy as np
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
 
-from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_BUG,
+from ._common cimport (find_root, reraise_pending, index_t, row_base, signals_pending, STATUS_BUG,
                        STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK)
 from ._openmp cimport omp_get_thread_num, FASTCLUST_HAVE_OPENMP
 
@@ -25,17 +25,6 @@ cdef index_t ROWS_PER_CHUNK = 16
 
 cdef inline bint edge_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
     return d1 < d2 or (d1 == d2 and k1 < k2)
-
-
-cdef inline index_t find_root(index_t* parent, index_t x) noexcept nogil:
-    cdef index_t root = x, nxt
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:          # path compression
-        nxt = parent[x]
-        parent[x] = root
-        x = nxt
-    return root
 
 
 cdef index_t next_block_end(index_t n, index_t lo) noexcept nogil:

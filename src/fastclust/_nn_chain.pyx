@@ -15,7 +15,7 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
 
@@ -24,18 +24,6 @@ from ._common cimport (reraise_pending, index_t, row_base, signals_pending, STAT
 # threads (one parallel region per scan) halved Ward's time at n = 20000 on an
 # idle machine, but made average linkage 7x slower when another process held
 # the second core, even with a self-timing fallback: see the project notes.
-
-
-cdef inline index_t position_of(const index_t* act, index_t m, index_t x) noexcept nogil:
-    """Index of x in the sorted array act[0:m] (x must be present)."""
-    cdef index_t lo = 0, hi = m - 1, mid
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if act[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 cdef inline double lance_williams(int method, double d_ka, double d_kb, double d_ab,

@@ -1,16 +1,5 @@
 """Turn a sequence of merges between observations into SciPy's linkage matrix."""
-from ._common cimport index_t
-
-
-cdef inline index_t find_root(index_t* parent, index_t x) noexcept nogil:
-    cdef index_t root = x, nxt
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:
-        nxt = parent[x]
-        parent[x] = root
-        x = nxt
-    return root
+from ._common cimport find_root, index_t
 
 
 def label_merges(const index_t[::1] a,      # in: one observation of each side
