@@ -164,7 +164,7 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
         dists = condensed_from_square(arr, "y")
         _check_non_negative(dists)
         return dists, arr.shape[0], False
-    name = check_metric(metric)
+    name = metric if callable(metric) else check_metric(metric)
     if spec.euclidean_only and name != "euclidean":
         raise ValueError(f"`method={spec.name!r}` requires the Euclidean metric on observations; "
                          f"got metric={metric!r}.")
@@ -185,33 +185,31 @@ def _check_non_negative(dists):
 
 
 def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int) -> None:
+    """Run the method's kernel, then turn its merges into SciPy's Z (ids, sizes)."""
     from ._relabel import label_merges
 
+    a = np.empty(n - 1, dtype=np.intp)   # merge s joins the clusters of a[s] and b[s]
+    b = np.empty(n - 1, dtype=np.intp)
+    h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
         from ._mst import mst_linkage
 
-        a = np.empty(n - 1, dtype=np.intp)
-        b = np.empty(n - 1, dtype=np.intp)
-        h = np.empty(n - 1, dtype=np.float64)
-        raise_for_status(mst_linkage(dists, n, h, a, b, workers), spec.name)
-        order = np.lexsort((b, a, h))            # Kruskal order: (height, i, j)
+        status = mst_linkage(dists, n, h, a, b, workers)
+    elif spec.algorithm == "nn_chain":
+        from ._nn_chain import nn_chain_linkage
+
+        status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared)
     else:
-        a = np.empty(n - 1, dtype=np.intp)
-        b = np.empty(n - 1, dtype=np.intp)
-        h = np.empty(n - 1, dtype=np.float64)
-        if spec.algorithm == "nn_chain":
-            from ._nn_chain import nn_chain_linkage
+        from ._generic import generic_linkage
 
-            status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared)
-        else:
-            from ._generic import generic_linkage
-
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
-        raise_for_status(status, spec.name)
-        if spec.algorithm == "nn_chain":
-            order = np.argsort(h, kind="stable")  # reducible: sorted merges stay valid
-        else:
-            order = np.arange(n - 1)              # inversions: keep the merge order
+        status = generic_linkage(dists, n, spec.code, a, b, h, squared)
+    raise_for_status(status, spec.name)
+    if spec.algorithm == "mst":
+        order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)
+    elif spec.algorithm == "nn_chain":
+        order = np.argsort(h, kind="stable")   # reducible: sorted merges stay valid
+    else:
+        order = np.arange(n - 1)               # inversions: keep the merge order
     label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
 
 
