@@ -210,7 +210,7 @@ ERROR_CASES = [
     ("good.csv", GOOD, ["--n-clusters", "2", "--method", "foo"],
      "--method must be one of 'average', 'centroid'"),
     ("good.csv", GOOD, ["--n-clusters", "2", "--metric", "foo"],
-     "--metric must be one of 'chebyshev'"),
+     "--metric must be one of 'braycurtis'"),
     ("good.csv", GOOD, ["--n-clusters", "2", "--method", "ward", "--metric", "cityblock"],
      "requires the Euclidean metric"),                       # ValueError from linkage
     ("good.csv", GOOD, ["--n-clusters", "2", "--label-column", "7"],

@@ -4,7 +4,8 @@ import importlib
 
 import pytest
 
-MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust.datasets", "fastclust.cli"]
+MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
+           "fastclust.cli"]
 
 
 @pytest.mark.parametrize("name", MODULES)

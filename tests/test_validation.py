@@ -11,7 +11,12 @@ import fastclust
 
 METHODS = ("single", "complete", "average", "weighted", "ward", "centroid", "median")
 VALID_METHODS = ("'average', 'centroid', 'complete', 'median', 'single', 'ward', 'weighted'")
-VALID_METRICS = ("'chebyshev', 'cityblock', 'cosine', 'euclidean', 'minkowski', 'sqeuclidean'")
+VALID_METRICS = ("'braycurtis', 'canberra', 'chebyshev', 'cityblock', 'correlation', 'cosine', "
+                 "'dice', 'euclidean', 'hamming', 'jaccard', 'jensenshannon', 'mahalanobis', "
+                 "'minkowski', 'rogerstanimoto', 'russellrao', 'seuclidean', 'sokalsneath', "
+                 "'sqeuclidean', 'yule'")
+ALIASES = ("'cblock', 'cheb', 'cheby', 'chebychev', 'cos', 'euclid', 'hamm', 'jacc', 'js', 'l1', "
+           "'l2', 'mah', 'mahal', 'manhattan', 'matching', 'pnorm', 'sqe', 'sqeuclid'")
 Y3 = np.array([1.0, 2.0, 3.0])          # a valid condensed matrix, n = 3
 X4 = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0], [3.0, 3.0]])   # 4 observations, 2-D
 
@@ -187,10 +192,10 @@ def test_method_names_are_case_insensitive(method, rng):
                                   fastclust.linkage(y, method))
 
 
-@pytest.mark.parametrize("metric", ["foo", "hamming", "precomputed ", None, 3])
+@pytest.mark.parametrize("metric", ["foo", "hamingg", "precomputed ", None, 3])
 def test_unknown_metric_lists_valid_ones(metric):
-    msg = f"`metric` must be one of {VALID_METRICS} (aliases 'chebychev', 'cos', 'l1', 'l2', " \
-          f"'manhattan'); got {metric!r}."
+    msg = f"`metric` must be a callable or one of {VALID_METRICS} (aliases {ALIASES}); " \
+          f"got {metric!r}."
     with pytest.raises(ValueError, match=literal(msg)):
         fastclust.linkage(X4, "single", metric=metric)
     with pytest.raises(ValueError, match=literal(msg)):
@@ -269,9 +274,11 @@ def test_pdist_bad_minkowski_p(p):
         fastclust.pdist(X4, "minkowski", p=p)
 
 
-def test_pdist_p_ignored_for_other_metrics():
-    np.testing.assert_array_equal(fastclust.pdist(X4, "cityblock", p=0),
-                                  fastclust.pdist(X4, "cityblock"))
+def test_pdist_p_rejected_for_other_metrics():
+    # as SciPy: a keyword the metric does not take is an error, not silently ignored
+    with pytest.raises(TypeError, match=literal(
+            "`metric='cityblock'` takes no keyword argument 'p'; it accepts 'w'.")):
+        fastclust.pdist(X4, "cityblock", p=0)
 
 
 @pytest.mark.parametrize("X, ndim", [(np.zeros(4), 1), (np.zeros((2, 2, 2)), 3)])

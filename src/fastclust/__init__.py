@@ -5,22 +5,50 @@ kernels: a Boruvka minimum spanning tree for single linkage, the
 nearest-neighbour chain for complete, average, weighted and Ward, and
 Muellner's generic algorithm for centroid and median.
 """
-from ._distance import pdist, squareform
+from ._distance import cdist, pdist, squareform
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
+                    cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
+                    is_isomorphic, is_monotonic, is_valid_im, is_valid_linkage, leaders,
+                    leaves_list, maxdists, maxinconsts, maxRstat, num_obs_linkage,
+                    to_mlab_linkage, to_tree)
 from ._validation import ClusterWarning
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "ClusterNode",
     "ClusterWarning",
+    "DisjointSet",
     "average",
+    "cdist",
     "centroid",
     "complete",
+    "cophenet",
+    "cophenetic_correlation",
+    "correspond",
+    "cut_tree",
+    "fcluster",
+    "fclusterdata",
+    "from_mlab_linkage",
+    "inconsistent",
+    "is_isomorphic",
+    "is_monotonic",
+    "is_valid_im",
+    "is_valid_linkage",
+    "leaders",
+    "leaves_list",
     "linkage",
+    "maxRstat",
+    "maxdists",
+    "maxinconsts",
     "median",
+    "num_obs_linkage",
     "pdist",
     "single",
     "squareform",
+    "to_mlab_linkage",
+    "to_tree",
     "ward",
     "weighted",
 ]

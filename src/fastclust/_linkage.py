@@ -30,9 +30,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
 'median'}, default='single'
         Distance between clusters; the formulas are SciPy's. 'ward',
         'centroid' and 'median' assume Euclidean distances.
-    metric : str, default='euclidean'
-        Used only when `y` holds observations: any metric of :func:`pdist`, or
-        'precomputed' when `y` is a square symmetric distance matrix.
+    metric : str or callable, default='euclidean'
+        Used only when `y` holds observations: any metric of :func:`pdist`
+        (with its default arguments) or a callable ``metric(u, v) -> float``,
+        or 'precomputed' when `y` is a square symmetric distance matrix.
     optimal_ordering : bool, default=False
         Reorder the leaves for minimal adjacent distance. Not available yet.
     preserve_input : bool, default=True
