@@ -12,7 +12,7 @@ import numpy as np
 
 from libc.math cimport sqrt
 
-from ._common cimport index_t, condensed_index
+from ._common cimport condensed_index, find_root, index_t
 
 
 # ---------------------------------------------------------------- bottom-up passes
@@ -328,17 +328,6 @@ def cluster_maxclust(const index_t[:, ::1] children,   # in: (n - 1, 2), n >= 2
     return candidates[hi]
 
 
-cdef inline index_t _find(index_t* parent, index_t x) noexcept nogil:
-    cdef index_t root = x, nxt
-    while parent[root] != root:
-        root = parent[root]
-    while parent[x] != root:
-        nxt = parent[x]
-        parent[x] = root
-        x = nxt
-    return root
-
-
 cdef void _cut_core(const index_t[:, ::1] children, index_t n, const index_t[::1] rows,
                     const index_t[::1] merges, index_t[::1] parent, index_t[::1] member,
                     index_t[::1] label, index_t[::1] stamp,
@@ -351,8 +340,8 @@ cdef void _cut_core(const index_t[:, ::1] children, index_t n, const index_t[::1
     for col in range(merges.shape[0]):
         while done < merges[col]:
             row = rows[done]
-            ra = _find(&parent[0], member[children[row, 0]])
-            rb = _find(&parent[0], member[children[row, 1]])
+            ra = find_root(&parent[0], member[children[row, 0]])
+            rb = find_root(&parent[0], member[children[row, 1]])
             if ra < rb:              # keep the smaller observation as the root
                 parent[rb] = ra
                 member[n + row] = ra
@@ -362,7 +351,7 @@ cdef void _cut_core(const index_t[:, ::1] children, index_t n, const index_t[::1
             done += 1
         next_label = 0
         for i in range(n):
-            r = _find(&parent[0], i)
+            r = find_root(&parent[0], i)
             if stamp[r] != col:
                 stamp[r] = col
                 label[r] = next_label
