@@ -97,7 +97,43 @@ cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* 
     mind[i] = best
 
 
-cdef int generic_core(double* D, index_t n, int method, bint squared,
+cdef inline void update_candidate(index_t k, double new_d, index_t x, index_t y,
+                                  index_t* nbr, double* mind, Heap* heap) noexcept nogil:
+    """Keep slot k's lower bound valid after d(k, y) became new_d (x is gone)."""
+    if new_d < mind[k]:
+        mind[k] = new_d
+        nbr[k] = y
+        sift_up(heap, heap.where[k])
+    elif nbr[k] == x:
+        nbr[k] = y           # mind[k] stays a valid lower bound
+
+
+cdef void init_rows(double* D, const double* src, index_t n, bint square,
+                    index_t* nbr, double* mind) noexcept nogil:
+    """First pass: D = src (squared if asked), and each row's nearest neighbour.
+
+    Copying, squaring and the initial row minima share one sequential pass;
+    src may be D itself (in place).
+    """
+    cdef index_t i, j, base, best_j
+    cdef double v, best
+    for i in range(n - 1):
+        base = row_base(n, i)
+        best = INFINITY
+        best_j = -1
+        for j in range(i + 1, n):
+            v = src[base + j]
+            if square:
+                v = v * v
+            D[base + j] = v
+            if v < best:              # strict: the lowest j wins ties
+                best = v
+                best_j = j
+        nbr[i] = best_j
+        mind[i] = best
+
+
+cdef int generic_core(double* D, const double* src, index_t n, int method, bint squared,
                       index_t* act, index_t* act_base, double* size, index_t* nbr, double* mind,
                       index_t* heap_slots, index_t* heap_where,           # scratch
                       index_t* out_a, index_t* out_b, double* out_h       # out
@@ -106,15 +142,11 @@ cdef int generic_core(double* D, index_t n, int method, bint squared,
     cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy, best
     cdef index_t best_k
     cdef Heap heap
-    if not squared:
-        for i in range(n * (n - 1) // 2):
-            D[i] = D[i] * D[i]
+    init_rows(D, src, n, not squared, nbr, mind)
     for t in range(n):
         act[t] = t
         act_base[t] = row_base(n, t)   # pair (act[t], j) is at act_base[t] + j
         size[t] = 1.0
-    for i in range(n - 1):
-        scan_row(D, n, i, act, i + 1, n, nbr, mind)
     heap.slots = heap_slots
     heap.where = heap_where
     heap.mind = mind
@@ -161,19 +193,18 @@ cdef int generic_core(double* D, index_t n, int method, bint squared,
         base_x = row_base(n, x)
         base_y = row_base(n, y)
         # New squared distances to the merged cluster, stored in slot y.
-        for t in range(pos_y):
+        # k < x: pair (k, x) is in row k; x < k < y: in row x. Pair (k, y) is in row k.
+        for t in range(pos_x):
+            bk = act_base[t]
+            new_d = w_x * D[bk + x] + w_y * D[bk + y] - w_xy * d_xy
+            D[bk + y] = new_d
+            update_candidate(act[t], new_d, x, y, nbr, mind, &heap)
+        for t in range(pos_x, pos_y):
             k = act[t]
             bk = act_base[t]
-            # k < x: pair (k, x) is in row k; x < k < y: in row x
-            d_kx = D[bk + x] if t < pos_x else D[base_x + k]
-            new_d = w_x * d_kx + w_y * D[bk + y] - w_xy * d_xy
+            new_d = w_x * D[base_x + k] + w_y * D[bk + y] - w_xy * d_xy
             D[bk + y] = new_d
-            if new_d < mind[k]:
-                mind[k] = new_d
-                nbr[k] = y
-                sift_up(&heap, heap_where[k])
-            elif nbr[k] == x:
-                nbr[k] = y           # mind[k] stays a valid lower bound
+            update_candidate(k, new_d, x, y, nbr, mind, &heap)
         # Row of y: update and find its new nearest neighbour in the same pass.
         best = INFINITY
         best_k = -1
@@ -205,12 +236,16 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
                     index_t[::1] out_a,    # out, length n - 1
                     index_t[::1] out_b,    # out
                     double[::1] out_h,     # out: heights in merge order (may go down)
-                    bint squared=False):   # in: dists hold squared distances already
+                    bint squared=False,    # in: the input holds squared distances already
+                    const double[::1] source=None):  # in: the distances, if not in dists
     """Generic algorithm on a condensed matrix of Euclidean distances, overwriting it.
 
+    With `source`, `dists` is an uninitialised buffer of the same length that
+    the first pass fills from `source` (squared), which is never written.
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
     Returns a status code.
     """
+    cdef const double* src = &dists[0] if source is None else &source[0]
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
     cdef index_t[::1] act_base = np.empty(n, dtype=np.intp)
     cdef index_t[::1] nbr = np.empty(n, dtype=np.intp)
@@ -220,7 +255,7 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     cdef double[::1] mind = np.empty(n)
     cdef int status
     with nogil:
-        status = generic_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0], &nbr[0], &mind[0],
+        status = generic_core(&dists[0], src, n, method, squared, &act[0], &act_base[0], &size[0], &nbr[0], &mind[0],
                               &heap_slots[0], &heap_where[0],
                               &out_a[0], &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:

@@ -153,6 +153,9 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
             arr, owned = np.ascontiguousarray(arr), True
         if spec.writes_input and not owned and (preserve_input or not arr.flags.writeable):
             check_memory(arr.nbytes, "the working copy of the condensed distance matrix")
+            if spec.algorithm == "generic":
+                # the kernel's first pass copies and squares: one pass, not two
+                return _Deferred(arr), n, False
             if spec.squared:
                 return np.square(arr), n, True
             arr = arr.copy()
@@ -179,6 +182,13 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
     return dists, X.shape[0], squared
 
 
+class _Deferred:
+    """A working copy the kernel makes itself from `source` (never written)."""
+
+    def __init__(self, source):
+        self.source = source
+
+
 def _check_non_negative(dists):
     if dists.size and dists.min() < 0:
         k = int(np.argmin(dists))
@@ -203,7 +213,11 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int)
     else:
         from ._generic import generic_linkage
 
-        status = generic_linkage(dists, n, spec.code, a, b, h, squared)
+        if isinstance(dists, _Deferred):
+            status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
+                                     squared, dists.source)
+        else:
+            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
     raise_for_status(status, spec.name)
     if spec.algorithm == "mst":
         order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)
