@@ -74,7 +74,7 @@ cdef int boruvka_round(const double* D, index_t n, index_t* comp, index_t c,
                        double* edge_d, index_t* edge_k, index_t* n_edges,
                        int workers) noexcept nogil:
     """One Boruvka round; returns the new number of components, or -1 on Ctrl-C."""
-    cdef index_t i, j, t, lo, hi, chunk, n_chunks, r, cu
+    cdef index_t i, t, u, v, ru, rv, lo, hi, chunk, n_chunks
     cdef int tid
     cdef double d
     cdef index_t k
@@ -112,11 +112,11 @@ cdef int boruvka_round(const double* D, index_t n, index_t* comp, index_t c,
     # Join along the chosen edges; one edge may be chosen by both its ends.
     for i in range(c):
         k = best_k[i]
-        decode_offset(n, k, &j, &t)
-        r = find_root(parent, j)
-        cu = find_root(parent, t)
-        if r != cu:
-            parent[r] = cu
+        decode_offset(n, k, &u, &v)          # the edge's two observations
+        ru = find_root(parent, u)
+        rv = find_root(parent, v)
+        if ru != rv:
+            parent[ru] = rv
             edge_d[n_edges[0]] = best_d[i]
             edge_k[n_edges[0]] = k
             n_edges[0] += 1

@@ -23,8 +23,8 @@ from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_
 # The kernel runs on one thread on purpose. Sharing every scan between two
 # threads (one parallel region per scan) halved Ward's time at n = 20000 on an
 # idle machine, but made average linkage 7x slower when another process held
-# the second core, even with a self-timing fallback: see the project notes.
-
+# the second core, even with a self-timing fallback (commit 0691467 has the
+# threaded version; the 2026-12-01 closing note has the numbers).
 
 cdef inline double lance_williams(int method, double d_ka, double d_kb, double d_ab,
                                   double size_a, double size_b, double size_k) noexcept nogil:
@@ -40,20 +40,18 @@ cdef inline double lance_williams(int method, double d_ka, double d_kb, double d
 
 
 
-cdef void scan_range(const double* D, index_t n, const index_t* act, const index_t* act_base,
-                     index_t lo, index_t hi,
-                     index_t x, index_t pos_x, double* best_out, index_t* k_out) noexcept nogil:
-    """(min d(x, k), lowest such k) over k = act[t], lo <= t < hi, t != pos_x."""
-    cdef index_t t, k, end, base_x = row_base(n, x), best_k = -1
+cdef void scan(const double* D, index_t n, const index_t* act, const index_t* act_base,
+               index_t m, index_t x, index_t pos_x,
+               double* best_out, index_t* k_out) noexcept nogil:
+    """(min d(x, k), lowest such k) over the active clusters k = act[t], t != pos_x."""
+    cdef index_t t, k, base_x = row_base(n, x), best_k = -1
     cdef double d, best = INFINITY
-    end = hi if hi < pos_x else pos_x
-    for t in range(lo, end):                    # k < x: the column of x
-        k = act[t]
+    for t in range(pos_x):                      # k < x: the column of x
         d = D[act_base[t] + x]
         if d < best:
             best = d
-            best_k = k
-    for t in range(lo if lo > pos_x else pos_x + 1, hi):   # k > x: the row of x
+            best_k = act[t]
+    for t in range(pos_x + 1, m):               # k > x: the row of x
         k = act[t]
         d = D[base_x + k]
         if d < best:
@@ -63,18 +61,16 @@ cdef void scan_range(const double* D, index_t n, const index_t* act, const index
     k_out[0] = best_k
 
 
-cdef void update_range(double* D, index_t n, int method, const index_t* act,
-                       const index_t* act_base,
-                       index_t lo, index_t hi, index_t a, index_t b, index_t pos_a, index_t pos_b,
-                       double d_ab, const double* size, double* best_out, index_t* k_out) noexcept nogil:
-    """Lance-Williams update of d(k, a) for k = act[t], lo <= t < hi (t not pos_a, pos_b).
+cdef void update(double* D, index_t n, int method, const index_t* act, const index_t* act_base,
+                 index_t m, index_t a, index_t b, index_t pos_a, index_t pos_b,
+                 double d_ab, const double* size, double* best_out, index_t* k_out) noexcept nogil:
+    """Lance-Williams update of d(k, a) for every active k other than a and b.
 
     Also returns the lexicographic minimum (new d(k, a), k): a's new nearest neighbour.
     """
-    cdef index_t t, k, i, end, base_a = row_base(n, a), base_b = row_base(n, b), best_k = -1
+    cdef index_t t, k, i, base_a = row_base(n, a), base_b = row_base(n, b), best_k = -1
     cdef double d, best = INFINITY, s_a = size[a], s_b = size[b]
-    end = hi if hi < pos_a else pos_a
-    for t in range(lo, end):                    # k < a < b: both in row k
+    for t in range(pos_a):                      # k < a < b: both in row k
         k = act[t]
         i = act_base[t]
         d = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
@@ -82,8 +78,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
         if d < best:
             best = d
             best_k = k
-    end = hi if hi < pos_b else pos_b
-    for t in range(lo if lo > pos_a else pos_a + 1, end):   # a < k < b
+    for t in range(pos_a + 1, pos_b):           # a < k < b: row a, column b
         k = act[t]
         d = lance_williams(method, D[base_a + k], D[act_base[t] + b],
                            d_ab, s_a, s_b, size[k])
@@ -91,7 +86,7 @@ cdef void update_range(double* D, index_t n, int method, const index_t* act,
         if d < best:
             best = d
             best_k = k
-    for t in range(lo if lo > pos_b else pos_b + 1, hi):   # a < b < k: both rows
+    for t in range(pos_b + 1, m):               # a < b < k: both rows
         k = act[t]
         d = lance_williams(method, D[base_a + k], D[base_b + k], d_ab, s_a, s_b, size[k])
         D[base_a + k] = d
@@ -107,8 +102,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        index_t* out_a, index_t* out_b, double* out_h    # out
                        ) noexcept nogil:
     cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
-    cdef index_t i, nn_a, k, work = 0
-    cdef double d, best, d_prev, d_ab
+    cdef index_t i, nn_a, work = 0
+    cdef double best, d_prev, d_ab
     for t in range(n):
         act[t] = t
         act_base[t] = row_base(n, t)   # act_base[t] + j is pair (act[t], j): no multiply in the walks
@@ -123,7 +118,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         while True:
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
-            scan_range(D, n, act, act_base, 0, m, x, pos_x, &best, &y)
+            scan(D, n, act, act_base, m, x, pos_x, &best, &y)
             work += m
             if chain_len >= 2:
                 # Prefer the previous chain element on ties: that keeps the chain finite.
@@ -148,7 +143,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         # a's new nearest neighbour, so an emptied chain restarts at a for free.
         pos_a = position_of(act, m, a)
         pos_b = position_of(act, m, b)
-        update_range(D, n, method, act, act_base, 0, m, a, b, pos_a, pos_b, d_ab, size, &best, &nn_a)
+        update(D, n, method, act, act_base, m, a, b, pos_a, pos_b, d_ab, size, &best, &nn_a)
         size[a] = size[a] + size[b]
         memmove(act + pos_b, act + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
         memmove(act_base + pos_b, act_base + pos_b + 1, (m - pos_b - 1) * sizeof(index_t))
