@@ -8,6 +8,7 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt, fabs, pow, log, INFINITY, NAN
 from libc.stdlib cimport malloc, free
 
+from ._euclidean cimport squared_distance
 from ._common cimport reraise_pending, index_t, row_base, signals_pending, STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK
 
 cdef enum:
@@ -142,15 +143,6 @@ cdef double other_distance(const double* u, const double* v, index_t d, const Pa
         else:  # yule
             half_r = ntf * nft
             return (2.0 * half_r) / (ntt * nff + half_r + (half_r == 0.0))
-
-
-cdef inline double squared_distance(const double* u, const double* v, index_t d) noexcept nogil:
-    cdef index_t k
-    cdef double acc = 0.0, diff
-    for k in range(d):
-        diff = u[k] - v[k]
-        acc += diff * diff
-    return acc
 
 
 cdef inline double pair_distance(const double* u, const double* v, index_t d, const Params* prm,

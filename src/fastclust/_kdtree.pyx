@@ -1,0 +1,539 @@
+"""Euclidean minimum spanning tree of observations by KD-tree Boruvka rounds.
+
+The points are copied into tree order (median splits on the widest coordinate,
+leaves of at most `leaf_size` points, a bounding box per node). Each Boruvka
+round finds, for every component, its lightest outgoing edge: points whose
+lightest edge from the previous round still leaves their component keep it
+(the candidates only shrink as components merge); the others run a
+nearest-neighbour query that skips the points and whole nodes of their own
+component and prunes boxes against their own best and their component's best.
+
+Exactness. Edges are totally ordered by (distance, condensed offset of the
+pair), like the O(n^2) kernel in _mst.pyx, so the tree is unique and the same
+for any algorithm and any number of threads. Every distance is
+sqrt(squared_distance(u, v)) from _euclidean.pxd, the arithmetic of
+pdist(X, 'euclidean'), so heights are bit-identical. For a fixed query point
+the condensed offset grows with the other point's index, so within one query
+the tie-break is "smaller observation index". Box lower bounds are computed
+with the same operations in the same order on the box faces; rounding is
+monotone, so a box bound never exceeds the computed squared distance of any
+point in the box, and pruning compares it with the largest squared value whose
+square root is still the current best distance (prune only when strictly
+worse; at equal distance the smallest observation index in the node decides).
+"""
+import numpy as np
+
+from cython.parallel cimport prange
+from libc.math cimport sqrt, nextafter, INFINITY
+
+from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
+                       STATUS_INTERRUPTED, STATUS_OK)
+from ._euclidean cimport squared_distance
+from ._openmp cimport omp_get_thread_num
+
+# Tree depth is at most ceil(log2(n)) + 1 (median splits); a query's stack holds at most
+# one pending sibling per level plus the node being expanded.
+cdef enum:
+    STACK_SIZE = 192
+
+# Query points per scheduling chunk (tree order: neighbouring queries share cache lines),
+# and per block between two checks for Ctrl-C.
+cdef index_t POINTS_PER_CHUNK = 256
+cdef index_t POINTS_PER_BLOCK = 1 << 16
+
+
+cdef struct Tree:
+    index_t n
+    index_t d
+    const double* X        # (n, d) points in tree order
+    const index_t* perm    # tree position -> observation index
+    const index_t* start   # node -> first tree position
+    const index_t* end     # node -> one past the last
+    const index_t* left    # node -> left child (right = left + 1), -1 for a leaf
+    const double* lo       # (n_nodes, d) bounding boxes
+    const double* hi
+    const index_t* min_obs # node -> smallest observation index inside
+    index_t* node_comp     # node -> component of all its points, or -1 if mixed
+
+
+cdef struct Best:
+    double d               # distance of the lightest edge found so far
+    double thr             # largest squared value whose sqrt is <= d (prune if above)
+    double thr_lo          # smallest squared value whose sqrt is >= d
+    index_t jo             # observation index of its other end (tie-break)
+    index_t j              # tree position of its other end, -1 if none
+
+
+# ---------------------------------------------------------------- squared-value thresholds
+
+cdef inline double sq_upper(double d) noexcept nogil:
+    """Largest s >= 0 with sqrt(s) <= d (d >= 0 finite, or inf)."""
+    cdef double s, t
+    if d == INFINITY:
+        return INFINITY
+    s = d * d
+    while s > 0.0 and sqrt(s) > d:
+        s = nextafter(s, 0.0)
+    while True:
+        t = nextafter(s, INFINITY)
+        if sqrt(t) <= d:
+            s = t
+        else:
+            return s
+
+
+cdef inline double sq_lower(double d) noexcept nogil:
+    """Smallest s >= 0 with sqrt(s) >= d (d >= 0 finite, or inf)."""
+    cdef double s
+    if d == INFINITY:
+        return INFINITY
+    s = d * d
+    while sqrt(s) < d:
+        s = nextafter(s, INFINITY)
+    while s > 0.0 and sqrt(nextafter(s, 0.0)) >= d:
+        s = nextafter(s, 0.0)
+    return s
+
+
+cdef inline void best_reset(Best* b) noexcept nogil:
+    b.d = INFINITY
+    b.thr = INFINITY
+    b.thr_lo = INFINITY
+    b.jo = -1
+    b.j = -1
+
+
+cdef inline bint edge_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
+    return d1 < d2 or (d1 == d2 and k1 < k2)
+
+
+cdef inline index_t pair_offset(index_t n, index_t a, index_t b) noexcept nogil:
+    """Condensed offset of observations a != b (either order)."""
+    cdef index_t t
+    if a > b:
+        t = a
+        a = b
+        b = t
+    return a * (2 * n - a - 1) // 2 + (b - a - 1)
+
+
+# ---------------------------------------------------------------- tree construction
+
+cdef inline void swap_rows(double* X, index_t* perm, index_t d, index_t a, index_t b) noexcept nogil:
+    cdef index_t k, ti
+    cdef double t
+    for k in range(d):
+        t = X[a * d + k]
+        X[a * d + k] = X[b * d + k]
+        X[b * d + k] = t
+    ti = perm[a]
+    perm[a] = perm[b]
+    perm[b] = ti
+
+
+cdef void select_rows(double* X, index_t* perm, index_t d, index_t s, index_t e, index_t m,
+                      index_t dim) noexcept nogil:
+    """Reorder rows s..e-1 so that row m holds the value of rank m - s in coordinate dim,
+    rows before it are <= and rows after it >= (Hoare/Wirth selection, median-of-3 pivot)."""
+    cdef index_t lo = s, hi = e - 1, i, j, mid
+    cdef double a, b, c, pivot
+    while hi > lo:
+        mid = lo + (hi - lo) // 2
+        a = X[lo * d + dim]
+        b = X[mid * d + dim]
+        c = X[hi * d + dim]
+        if a < b:
+            pivot = b if b < c else (c if a < c else a)
+        else:
+            pivot = a if a < c else (c if b < c else b)
+        i = lo
+        j = hi
+        while i <= j:
+            while X[i * d + dim] < pivot:
+                i += 1
+            while X[j * d + dim] > pivot:
+                j -= 1
+            if i <= j:
+                swap_rows(X, perm, d, i, j)
+                i += 1
+                j -= 1
+        if m <= j:
+            hi = j
+        elif m >= i:
+            lo = i
+        else:
+            return
+
+
+cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t leaf_size,
+                        index_t* start, index_t* end, index_t* left, double* lo, double* hi,
+                        index_t* min_obs, index_t* pending) noexcept nogil:
+    """Build the tree in place (rows of X and perm are permuted); returns the node count.
+
+    Parents are numbered before their children, so a reverse sweep is bottom-up.
+    """
+    cdef index_t n_nodes = 1, top = 1, node, s, e, i, k, dim, mid, l, mo
+    cdef double v, spread, widest
+    start[0] = 0
+    end[0] = n
+    pending[0] = 0
+    while top > 0:
+        top -= 1
+        node = pending[top]
+        s = start[node]
+        e = end[node]
+        for k in range(d):
+            lo[node * d + k] = X[s * d + k]
+            hi[node * d + k] = X[s * d + k]
+        mo = perm[s]
+        for i in range(s + 1, e):
+            if perm[i] < mo:
+                mo = perm[i]
+            for k in range(d):
+                v = X[i * d + k]
+                if v < lo[node * d + k]:
+                    lo[node * d + k] = v
+                elif v > hi[node * d + k]:
+                    hi[node * d + k] = v
+        min_obs[node] = mo
+        if e - s <= leaf_size:
+            left[node] = -1
+            continue
+        dim = 0
+        widest = -1.0
+        for k in range(d):
+            spread = hi[node * d + k] - lo[node * d + k]
+            if spread > widest:
+                widest = spread
+                dim = k
+        mid = s + (e - s) // 2
+        # all-equal coordinates still get split: the index tie-break then prunes by min_obs
+        select_rows(X, perm, d, s, e, mid, dim)
+        l = n_nodes
+        n_nodes += 2
+        left[node] = l
+        start[l] = s
+        end[l] = mid
+        start[l + 1] = mid
+        end[l + 1] = e
+        pending[top] = l + 1
+        pending[top + 1] = l
+        top += 2
+    return n_nodes
+
+
+cdef void label_nodes(Tree* t, index_t n_nodes, const index_t* comp) noexcept nogil:
+    """node_comp[node] = the component of all of node's points, or -1 if they differ."""
+    cdef index_t node, i, c, l
+    for node in range(n_nodes - 1, -1, -1):
+        l = t.left[node]
+        if l < 0:
+            c = comp[t.start[node]]
+            for i in range(t.start[node] + 1, t.end[node]):
+                if comp[i] != c:
+                    c = -1
+                    break
+        else:
+            c = t.node_comp[l] if t.node_comp[l] == t.node_comp[l + 1] else -1
+        t.node_comp[node] = c
+
+
+# ---------------------------------------------------------------- queries
+
+cdef inline double box_bound(const Tree* t, index_t node, const double* xq) noexcept nogil:
+    """Lower bound of squared_distance(xq, p) over the points p in node's box.
+
+    Same operations in the same order as squared_distance, on the nearest face;
+    rounding is monotone, so the bound is never above the computed value.
+    """
+    cdef index_t k, d = t.d
+    cdef const double* lo = t.lo + node * d
+    cdef const double* hi = t.hi + node * d
+    cdef double acc = 0.0, diff
+    for k in range(d):
+        if xq[k] < lo[k]:
+            diff = lo[k] - xq[k]
+            acc += diff * diff
+        elif xq[k] > hi[k]:
+            diff = xq[k] - hi[k]
+            acc += diff * diff
+    return acc
+
+
+cdef inline bint own_prunes(const Best* b, double bound, index_t min_obs) noexcept nogil:
+    """True when no point of a node with this bound can beat the query's own best."""
+    return bound > b.thr or (bound >= b.thr_lo and min_obs > b.jo)
+
+
+cdef void query(const Tree* t, index_t q, const index_t* comp,
+                double* comp_d, double* comp_thr,       # in/out, shared: racy but safe bounds
+                index_t* stack_node, double* stack_bound,  # scratch, this thread's
+                double* res_d, index_t* res_j, double* res_lb, char* res_exact  # out, [q]
+                ) noexcept nogil:
+    """Lightest edge from point q to a point of another component.
+
+    Nodes whose bound exceeds the component's current best are skipped; then
+    the result may not be q's own lightest edge (res_exact = 0), but every
+    such skipped edge is strictly heavier than the component's lightest.
+    res_lb is a lower bound of the distance of q's lightest edge, valid for
+    all later rounds (the candidate set only shrinks).
+    """
+    cdef index_t d = t.d, cq = comp[q], top, node, l, near, far, j, jo
+    cdef const double* xq = t.X + q * d
+    cdef double bound, bl, br, bnear, bfar, sq, dj, skipped_lb = INFINITY
+    cdef char exact = 1
+    cdef Best b
+    best_reset(&b)
+    b.jo = t.n          # beyond every observation index
+    stack_node[0] = 0
+    stack_bound[0] = box_bound(t, 0, xq)
+    top = 1
+    while top > 0:
+        top -= 1
+        node = stack_node[top]
+        bound = stack_bound[top]
+        if t.node_comp[node] == cq or own_prunes(&b, bound, t.min_obs[node]):
+            continue
+        if bound > comp_thr[cq]:
+            exact = 0
+            dj = sqrt(bound)
+            if dj < skipped_lb:
+                skipped_lb = dj
+            continue
+        l = t.left[node]
+        if l < 0:
+            for j in range(t.start[node], t.end[node]):
+                if comp[j] == cq:
+                    continue
+                sq = squared_distance(xq, t.X + j * d, d)
+                if sq <= b.thr:
+                    dj = sqrt(sq)
+                    jo = t.perm[j]
+                    if dj < b.d or jo < b.jo:      # sq <= thr means dj <= b.d
+                        b.d = dj
+                        b.jo = jo
+                        b.j = j
+                        b.thr = sq_upper(dj)
+                        b.thr_lo = sq_lower(dj)
+                        if dj < comp_d[cq]:
+                            comp_d[cq] = dj
+                            comp_thr[cq] = b.thr
+            continue
+        bl = box_bound(t, l, xq)
+        br = box_bound(t, l + 1, xq)
+        if bl < br or (bl == br and t.min_obs[l] < t.min_obs[l + 1]):
+            near, far, bnear, bfar = l, l + 1, bl, br
+        else:
+            near, far, bnear, bfar = l + 1, l, br, bl
+        if not own_prunes(&b, bfar, t.min_obs[far]) and t.node_comp[far] != cq:
+            stack_node[top] = far
+            stack_bound[top] = bfar
+            top += 1
+        if not own_prunes(&b, bnear, t.min_obs[near]) and t.node_comp[near] != cq:
+            stack_node[top] = near
+            stack_bound[top] = bnear
+            top += 1
+    res_d[q] = b.d
+    res_j[q] = b.j
+    res_lb[q] = b.d if b.d < skipped_lb else skipped_lb
+    res_exact[q] = exact
+
+
+cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi,
+                      const index_t* comp, double* comp_d, double* comp_thr,
+                      index_t* stack_node, double* stack_bound,
+                      double* res_d, index_t* res_j, double* res_lb, char* res_exact) noexcept nogil:
+    cdef index_t s, q
+    for s in range(lo, hi):
+        q = todo[s]
+        # every edge of q weighs at least res_lb[q]: skip it if that cannot win
+        if res_lb[q] > comp_d[comp[q]]:
+            continue
+        query(t, q, comp, comp_d, comp_thr, stack_node, stack_bound,
+              res_d, res_j, res_lb, res_exact)
+
+
+# ---------------------------------------------------------------- Boruvka rounds
+
+cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo,
+                 double* res_d, index_t* res_j, double* res_lb, char* res_exact,
+                 double* comp_d, double* comp_thr, double* cbest_d, index_t* cbest_k,
+                 index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
+                 index_t* stack_node, double* stack_bound,
+                 double* edge_d, index_t* edge_i, index_t* edge_j, int workers) noexcept nogil:
+    """All Boruvka rounds; writes the n - 1 tree edges (unsorted). Returns a status code."""
+    cdef index_t n = t.n, c = n, i, j, ci, cj, ru, rv, k, n_todo, n_edges = 0, lo, hi
+    cdef index_t chunk, n_chunks, c_new
+    cdef int tid
+    for i in range(n):
+        comp[i] = i
+        res_j[i] = -1
+        res_lb[i] = 0.0
+        res_exact[i] = 0
+    while c > 1:
+        label_nodes(t, n_nodes, comp)
+        for ci in range(c):
+            cbest_d[ci] = INFINITY
+            cbest_k[ci] = -1
+            cbest_u[ci] = -1
+            cbest_v[ci] = -1
+        # Edges kept from the last round; the points without a final answer go to `todo`.
+        n_todo = 0
+        for i in range(n):
+            j = res_j[i]
+            if j >= 0 and comp[j] != comp[i]:
+                ci = comp[i]
+                k = pair_offset(n, t.perm[i], t.perm[j])
+                if edge_less(res_d[i], k, cbest_d[ci], cbest_k[ci]) or cbest_k[ci] < 0:
+                    cbest_d[ci] = res_d[i]
+                    cbest_k[ci] = k
+                    cbest_u[ci] = i
+                    cbest_v[ci] = j
+                if res_exact[i]:
+                    continue
+            todo[n_todo] = i
+            n_todo += 1
+        for ci in range(c):
+            comp_d[ci] = cbest_d[ci]
+            comp_thr[ci] = sq_upper(cbest_d[ci])
+        # Queries, in blocks between checks for Ctrl-C.
+        lo = 0
+        while lo < n_todo:
+            hi = min(n_todo, lo + POINTS_PER_BLOCK)
+            n_chunks = (hi - lo + POINTS_PER_CHUNK - 1) // POINTS_PER_CHUNK
+            for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
+                tid = omp_get_thread_num()
+                query_chunk(t, todo, lo + chunk * POINTS_PER_CHUNK,
+                            min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK), comp, comp_d, comp_thr,
+                            stack_node + tid * STACK_SIZE, stack_bound + tid * STACK_SIZE,
+                            res_d, res_j, res_lb, res_exact)
+            lo = hi
+            if signals_pending():
+                return STATUS_INTERRUPTED
+        for lo in range(n_todo):
+            i = todo[lo]
+            j = res_j[i]
+            if j >= 0 and comp[j] != comp[i]:
+                ci = comp[i]
+                k = pair_offset(n, t.perm[i], t.perm[j])
+                if edge_less(res_d[i], k, cbest_d[ci], cbest_k[ci]) or cbest_k[ci] < 0:
+                    cbest_d[ci] = res_d[i]
+                    cbest_k[ci] = k
+                    cbest_u[ci] = i
+                    cbest_v[ci] = j
+        # Join along the chosen edges (an edge chosen by both ends is added once).
+        for ci in range(c):
+            cparent[ci] = ci
+        for ci in range(c):
+            if cbest_u[ci] < 0:
+                return STATUS_BUG
+            ru = find_root(cparent, ci)
+            rv = find_root(cparent, comp[cbest_v[ci]])
+            if ru != rv:
+                cparent[ru] = rv
+                i = t.perm[cbest_u[ci]]
+                j = t.perm[cbest_v[ci]]
+                edge_d[n_edges] = cbest_d[ci]
+                edge_i[n_edges] = min(i, j)
+                edge_j[n_edges] = max(i, j)
+                n_edges += 1
+        c_new = 0
+        for ci in range(c):
+            clabel[ci] = -1
+        for ci in range(c):
+            ru = find_root(cparent, ci)
+            if clabel[ru] < 0:
+                clabel[ru] = c_new
+                c_new += 1
+        for i in range(n):
+            comp[i] = clabel[find_root(cparent, comp[i])]
+        if c_new >= c:
+            return STATUS_BUG
+        c = c_new
+    return STATUS_OK if n_edges == n - 1 else STATUS_BUG
+
+
+def node_count(index_t n, index_t leaf_size):
+    """Number of nodes build_tree makes for n points (n >= 1, leaf_size >= 1)."""
+    cdef dict level = {n: 1}, nxt
+    cdef index_t total = 0
+    while level:
+        nxt = {}
+        for m, count in level.items():
+            total += count
+            if m > leaf_size:
+                nxt[m // 2] = nxt.get(m // 2, 0) + count
+                nxt[m - m // 2] = nxt.get(m - m // 2, 0) + count
+        level = nxt
+    return total
+
+
+def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
+               index_t leaf_size,          # in: >= 1
+               double[::1] edge_d,         # out, length n - 1
+               index_t[::1] edge_i,        # out, length n - 1
+               index_t[::1] edge_j,        # out, length n - 1
+               int workers=1):             # in: >= 1
+    """Euclidean minimum spanning tree of the rows of X.
+
+    Preconditions: n >= 2, d >= 1, X finite and C-contiguous, workers >= 1.
+    Writes the n - 1 tree edges (unsorted) with edge_i < edge_j and
+    edge_d[e] == pdist(X)[offset of (edge_i[e], edge_j[e])] bit for bit.
+    The tree is the unique minimum under the order (distance, offset).
+    Returns a status code.
+    """
+    cdef index_t n = X.shape[0], d = X.shape[1], n_nodes
+    cdef int status
+    cdef index_t max_nodes = node_count(n, leaf_size)
+    cdef double[:, ::1] Xp = np.array(X, dtype=np.float64, order="C", copy=True)
+    cdef index_t[::1] perm = np.arange(n, dtype=np.intp)
+    cdef index_t[::1] start = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] end = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] left = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] min_obs = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] node_comp = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] pending = np.empty(max_nodes + 2, dtype=np.intp)
+    cdef double[::1] lo = np.empty(max_nodes * d)
+    cdef double[::1] hi = np.empty(max_nodes * d)
+    cdef index_t[::1] comp = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] todo = np.empty(n, dtype=np.intp)
+    cdef double[::1] res_d = np.empty(n)
+    cdef index_t[::1] res_j = np.empty(n, dtype=np.intp)
+    cdef double[::1] res_lb = np.empty(n)
+    cdef char[::1] res_exact = np.empty(n, dtype=np.int8)
+    cdef double[::1] comp_d = np.empty(n)
+    cdef double[::1] comp_thr = np.empty(n)
+    cdef double[::1] cbest_d = np.empty(n)
+    cdef index_t[::1] cbest_k = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] cbest_u = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] cbest_v = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] cparent = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] clabel = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] stack_node = np.empty(workers * STACK_SIZE, dtype=np.intp)
+    cdef double[::1] stack_bound = np.empty(workers * STACK_SIZE)
+    cdef Tree t
+    with nogil:
+        n_nodes = build_tree(&Xp[0, 0], &perm[0], n, d, leaf_size, &start[0], &end[0], &left[0],
+                             &lo[0], &hi[0], &min_obs[0], &pending[0])
+    if n_nodes > max_nodes:
+        return STATUS_BUG
+    t.n = n
+    t.d = d
+    t.X = &Xp[0, 0]
+    t.perm = &perm[0]
+    t.start = &start[0]
+    t.end = &end[0]
+    t.left = &left[0]
+    t.lo = &lo[0]
+    t.hi = &hi[0]
+    t.min_obs = &min_obs[0]
+    t.node_comp = &node_comp[0]
+    with nogil:
+        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &res_d[0], &res_j[0], &res_lb[0],
+                         &res_exact[0], &comp_d[0], &comp_thr[0], &cbest_d[0], &cbest_k[0],
+                         &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
+                         &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
+                         workers)
+    if status == STATUS_INTERRUPTED:
+        reraise_pending()
+    return status

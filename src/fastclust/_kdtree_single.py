@@ -1,0 +1,120 @@
+"""Exact single linkage of low-dimensional Euclidean observations through a KD-tree MST.
+
+Private entry point; the public functions (``linkage_vector``, ``linkage`` on
+observations with method 'single') dispatch here when it pays off.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._distance import as_observations
+from ._validation import check_n, raise_for_status, resolve_workers
+
+__all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE"]
+
+DEFAULT_LEAF_SIZE = 16
+
+
+def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
+    """Euclidean minimum spanning tree of the rows of `X`, as three edge arrays.
+
+    Returns ``(a, b, h)``: n - 1 edges joining observations ``a[e] < b[e]``
+    at distance ``h[e]`` (bit-identical to ``pdist(X)`` for that pair), in
+    no particular order. The tree is the unique minimum under the order
+    (distance, a, b). `X` is validated as in :func:`kdtree_single_linkage`.
+    """
+    X = as_observations(X, "X")
+    n = X.shape[0]
+    check_n(n, "X")
+    leaf_size = _check_leaf_size(leaf_size)
+    workers = resolve_workers(workers)
+    a = np.empty(max(n - 1, 0), dtype=np.intp)
+    b = np.empty(max(n - 1, 0), dtype=np.intp)
+    h = np.empty(max(n - 1, 0), dtype=np.float64)
+    if n > 1:
+        from ._kdtree import kdtree_mst
+
+        raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers), "KD-tree single linkage")
+    return a, b, h
+
+
+def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
+    """Single linkage of Euclidean observations by a KD-tree Boruvka spanning tree.
+
+    Returns exactly ``fastclust.linkage(X, "single")`` (bit for bit, ties
+    included), in about O(n log n) time and O(n d) memory for low-dimensional
+    data instead of O(n^2) time and memory.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        n observations in d dimensions; finite, real. Integer and float32 input
+        is converted to float64.
+    workers : int, optional
+        Threads for the nearest-neighbour queries; None or -1 means all
+        available CPUs. The result does not depend on `workers`.
+    leaf_size : int, default=16
+        Largest number of points in a leaf of the KD-tree.
+
+    Returns
+    -------
+    Z : ndarray of shape (n - 1, 4)
+        SciPy's linkage matrix, equal to ``fastclust.linkage(X, "single")``.
+
+    Raises
+    ------
+    ValueError
+        If `X` is not 2-D, has no columns, fewer than 2 rows, NaN or infinite
+        entries, or if `leaf_size` or `workers` is out of range.
+    TypeError
+        For complex or non-numeric input, or a non-integer `leaf_size`.
+
+    Notes
+    -----
+    The points are sorted into a KD-tree (median splits along the widest
+    coordinate). Each Boruvka round finds every component's lightest
+    outgoing edge by nearest-neighbour queries that skip the point's own
+    component (whole subtrees at once) and prune boxes against the point's
+    and the component's best edge; a point whose lightest edge still leaves
+    its component keeps it without a new query. Components at least halve
+    per round.
+
+    Edges are ordered by (distance, condensed offset of the pair), as in the
+    O(n^2) kernel, so the spanning tree is unique, every distance is
+    computed with pdist's arithmetic, and box pruning is exact under
+    rounding: Z is identical to the O(n^2) path and does not depend on
+    `workers`.
+
+    When it pays off (indicative, 2 shared cores): see the measurements in
+    the module's README section. The KD-tree path is faster than the O(n^2)
+    path for d up to about 8-10 at n = 2000 and for all d up to at least 16
+    at n >= 10 000 on clustered data; uniformly random data in high d is
+    the worst case (the tree stops pruning).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastclust._kdtree_single import kdtree_single_linkage
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 0.0], [5.0, 2.0]])
+    >>> kdtree_single_linkage(X)
+    array([[0., 1., 1., 2.],
+           [2., 3., 2., 2.],
+           [4., 5., 5., 4.]])
+    """
+    a, b, h = kdtree_mst_edges(X, workers=workers, leaf_size=leaf_size)
+    n = h.shape[0] + 1
+    Z = np.empty((n - 1, 4), dtype=np.float64)
+    if n > 1:
+        from ._relabel import label_merges
+
+        order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j), as _linkage.py
+        label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    return Z
+
+
+def _check_leaf_size(leaf_size) -> int:
+    if isinstance(leaf_size, bool) or not isinstance(leaf_size, (int, np.integer)):
+        raise TypeError(f"`leaf_size` must be a positive integer; got {leaf_size!r}.")
+    if leaf_size < 1:
+        raise ValueError(f"`leaf_size` must be a positive integer; got {leaf_size!r}.")
+    return int(leaf_size)
