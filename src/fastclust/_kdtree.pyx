@@ -24,7 +24,7 @@ worse; at equal distance the smallest observation index in the node decides).
 import numpy as np
 
 from cython.parallel cimport prange
-from libc.math cimport sqrt, nextafter, INFINITY
+from libc.math cimport sqrt, INFINITY
 
 from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
                        STATUS_INTERRUPTED, STATUS_OK)
@@ -35,6 +35,7 @@ from ._openmp cimport omp_get_thread_num
 # one pending sibling per level plus the node being expanded.
 cdef enum:
     STACK_SIZE = 192
+    MAX_K = 32
 
 # Query points per scheduling chunk (tree order: neighbouring queries share cache lines),
 # and per block between two checks for Ctrl-C.
@@ -66,6 +67,22 @@ cdef struct Best:
 
 # ---------------------------------------------------------------- squared-value thresholds
 
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    /* Neighbours of a finite double s >= 0 (s_up may return inf); exact bit steps. */
+    static inline double fc_next_up(double s) {
+        uint64_t u; memcpy(&u, &s, 8); u += 1; memcpy(&s, &u, 8); return s;
+    }
+    static inline double fc_next_down(double s) {   /* s > 0 */
+        uint64_t u; memcpy(&u, &s, 8); u -= 1; memcpy(&s, &u, 8); return s;
+    }
+    """
+    double next_up "fc_next_up"(double s) noexcept nogil
+    double next_down "fc_next_down"(double s) noexcept nogil
+
+
 cdef inline double sq_upper(double d) noexcept nogil:
     """Largest s >= 0 with sqrt(s) <= d (d >= 0 finite, or inf)."""
     cdef double s, t
@@ -73,9 +90,9 @@ cdef inline double sq_upper(double d) noexcept nogil:
         return INFINITY
     s = d * d
     while s > 0.0 and sqrt(s) > d:
-        s = nextafter(s, 0.0)
+        s = next_down(s)
     while True:
-        t = nextafter(s, INFINITY)
+        t = next_up(s)
         if sqrt(t) <= d:
             s = t
         else:
@@ -89,9 +106,9 @@ cdef inline double sq_lower(double d) noexcept nogil:
         return INFINITY
     s = d * d
     while sqrt(s) < d:
-        s = nextafter(s, INFINITY)
-    while s > 0.0 and sqrt(nextafter(s, 0.0)) >= d:
-        s = nextafter(s, 0.0)
+        s = next_up(s)
+    while s > 0.0 and sqrt(next_down(s)) >= d:
+        s = next_down(s)
     return s
 
 
@@ -165,21 +182,58 @@ cdef void select_rows(double* X, index_t* perm, index_t d, index_t s, index_t e,
             return
 
 
-cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t leaf_size,
-                        index_t* start, index_t* end, index_t* left, double* lo, double* hi,
-                        index_t* min_obs, index_t* pending) noexcept nogil:
-    """Build the tree in place (rows of X and perm are permuted); returns the node count.
+cdef index_t count_nodes(index_t m, index_t leaf_size) noexcept nogil:
+    """Number of nodes build_nodes makes for m points (m >= 1, leaf_size >= 1).
 
-    Parents are numbered before their children, so a reverse sweep is bottom-up.
+    The sizes on one level of the tree are always two consecutive integers.
     """
-    cdef index_t n_nodes = 1, top = 1, node, s, e, i, k, dim, mid, l, mo
+    cdef index_t s = m, cs = 1, cs1 = 0, total = 0, a, na, na1
+    while cs + cs1 > 0:
+        total += cs + cs1
+        a = s // 2
+        na = 0
+        na1 = 0
+        if s > leaf_size:                  # s -> (s // 2, s - s // 2)
+            if s % 2 == 0:
+                na += 2 * cs
+            else:
+                na += cs
+                na1 += cs
+        if s + 1 > leaf_size and cs1 > 0:  # s + 1 -> ((s + 1) // 2, s + 1 - (s + 1) // 2)
+            if s % 2 == 0:
+                na += cs1
+                na1 += cs1
+            else:
+                na1 += 2 * cs1
+        s = a
+        cs = na
+        cs1 = na1
+    return total
+
+
+cdef index_t build_nodes(double* X, index_t* perm, index_t d, index_t leaf_size,
+                         index_t* start, index_t* end, index_t* left, double* lo, double* hi,
+                         index_t* min_obs, index_t root, index_t next_free, index_t max_depth,
+                         index_t* pending, index_t* pending_depth,
+                         index_t* frontier, index_t* n_frontier) noexcept nogil:
+    """Build the subtree of `root` (start/end set) in place: rows of X and perm are permuted.
+
+    Children get numbers from next_free on, parents before children (a reverse
+    sweep is bottom-up). Nodes at depth max_depth below root are left
+    unbuilt and listed in frontier. Returns the next free node number.
+    """
+    cdef index_t top = 1, node, depth, s, e, i, k, dim, mid, l, mo
     cdef double v, spread, widest
-    start[0] = 0
-    end[0] = n
-    pending[0] = 0
+    pending[0] = root
+    pending_depth[0] = 0
     while top > 0:
         top -= 1
         node = pending[top]
+        depth = pending_depth[top]
+        if depth == max_depth:
+            frontier[n_frontier[0]] = node
+            n_frontier[0] += 1
+            continue
         s = start[node]
         e = end[node]
         for k in range(d):
@@ -209,8 +263,8 @@ cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t 
         mid = s + (e - s) // 2
         # all-equal coordinates still get split: the index tie-break then prunes by min_obs
         select_rows(X, perm, d, s, e, mid, dim)
-        l = n_nodes
-        n_nodes += 2
+        l = next_free
+        next_free += 2
         left[node] = l
         start[l] = s
         end[l] = mid
@@ -218,8 +272,41 @@ cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t 
         end[l + 1] = e
         pending[top] = l + 1
         pending[top + 1] = l
+        pending_depth[top] = depth + 1
+        pending_depth[top + 1] = depth + 1
         top += 2
-    return n_nodes
+    return next_free
+
+
+cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t leaf_size,
+                        index_t* start, index_t* end, index_t* left, double* lo, double* hi,
+                        index_t* min_obs, index_t* pending, index_t* pending_depth,
+                        index_t* frontier, index_t* region, int workers) noexcept nogil:
+    """Build the whole tree; the top levels on one thread, the subtrees below in parallel.
+
+    pending and pending_depth hold STACK_SIZE entries per thread; frontier and
+    region hold at least 2 ** top_depth + 1 entries. Returns the node count.
+    """
+    cdef index_t top_depth = 0, n_frontier = 0, next_free, f, unused, tid
+    while (1 << top_depth) < 4 * workers and top_depth < 10:
+        top_depth += 1
+    if workers == 1:
+        top_depth = 0
+    start[0] = 0
+    end[0] = n
+    next_free = build_nodes(X, perm, d, leaf_size, start, end, left, lo, hi, min_obs, 0, 1,
+                            top_depth, pending, pending_depth, frontier, &n_frontier)
+    region[0] = next_free
+    for f in range(n_frontier):
+        region[f + 1] = region[f] + count_nodes(end[frontier[f]] - start[frontier[f]],
+                                                leaf_size) - 1
+    for f in prange(n_frontier, schedule='dynamic', num_threads=workers):
+        tid = omp_get_thread_num()
+        unused = 0
+        build_nodes(X, perm, d, leaf_size, start, end, left, lo, hi, min_obs, frontier[f],
+                    region[f], -1, pending + tid * STACK_SIZE, pending_depth + tid * STACK_SIZE,
+                    NULL, &unused)
+    return region[n_frontier]
 
 
 cdef void label_nodes(Tree* t, index_t n_nodes, const index_t* comp) noexcept nogil:
@@ -249,14 +336,13 @@ cdef inline double box_bound(const Tree* t, index_t node, const double* xq) noex
     cdef index_t k, d = t.d
     cdef const double* lo = t.lo + node * d
     cdef const double* hi = t.hi + node * d
-    cdef double acc = 0.0, diff
+    cdef double acc = 0.0, below, above, diff
     for k in range(d):
-        if xq[k] < lo[k]:
-            diff = lo[k] - xq[k]
-            acc += diff * diff
-        elif xq[k] > hi[k]:
-            diff = xq[k] - hi[k]
-            acc += diff * diff
+        # at most one term is positive; adding 0.0 is exact (branch-free for the compiler)
+        below = lo[k] - xq[k]
+        above = xq[k] - hi[k]
+        diff = (below if below > 0.0 else 0.0) + (above if above > 0.0 else 0.0)
+        acc += diff * diff
     return acc
 
 
@@ -268,7 +354,8 @@ cdef inline bint own_prunes(const Best* b, double bound, index_t min_obs) noexce
 cdef void query(const Tree* t, index_t q, const index_t* comp,
                 double* comp_d, double* comp_thr,       # in/out, shared: racy but safe bounds
                 index_t* stack_node, double* stack_bound,  # scratch, this thread's
-                double* res_d, index_t* res_j, double* res_lb, char* res_exact  # out, [q]
+                index_t K, double* res_d, index_t* res_j,   # out: slot 0 of q's K slots
+                char* res_m, double* res_lb, char* res_exact  # out, [q]
                 ) noexcept nogil:
     """Lightest edge from point q to a point of another component.
 
@@ -333,16 +420,114 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
             stack_node[top] = near
             stack_bound[top] = bnear
             top += 1
-    res_d[q] = b.d
-    res_j[q] = b.j
+    res_d[q * K] = b.d
+    res_j[q * K] = b.j
+    res_m[q] = 1 if b.j >= 0 else 0
     res_lb[q] = b.d if b.d < skipped_lb else skipped_lb
     res_exact[q] = exact
 
 
+cdef void knn_query(const Tree* t, index_t q, index_t K,
+                    index_t* stack_node, double* stack_bound,  # scratch, this thread's
+                    double* res_d, index_t* res_j,             # out: q's K slots
+                    char* res_m, double* res_lb, char* res_exact  # out, [q]
+                    ) noexcept nogil:
+    """The lightest edges from point q to the other points, in (distance, index) order.
+
+    Used in the first round, when every point is its own component. The
+    search keeps the K smallest (squared distance, index) pairs; after the
+    square roots, the entries strictly nearer than the K-th are exactly q's
+    lightest edges (a point outside the list has a squared distance >= the
+    K-th, so a distance >= the K-th); entries tied with the K-th distance are
+    dropped (when the list is full). res_lb gets the K-th distance.
+    """
+    cdef index_t d = t.d, top, node, l, near, far, j, jo, m = 0, r
+    cdef const double* xq = t.X + q * d
+    cdef double bound, bl, br, bnear, bfar, sq, dj
+    cdef double thr = INFINITY      # squared distance of the K-th entry once full
+    cdef index_t thr_jo = t.n       # its index
+    cdef double* ld = res_d + q * K
+    cdef index_t* lj = res_j + q * K
+    cdef index_t ljo[MAX_K]
+    stack_node[0] = 0
+    stack_bound[0] = box_bound(t, 0, xq)
+    top = 1
+    while top > 0:
+        top -= 1
+        node = stack_node[top]
+        bound = stack_bound[top]
+        if bound > thr or (bound == thr and t.min_obs[node] > thr_jo):
+            continue
+        l = t.left[node]
+        if l < 0:
+            for j in range(t.start[node], t.end[node]):
+                sq = squared_distance(xq, t.X + j * d, d)
+                if sq > thr or j == q:
+                    continue
+                jo = t.perm[j]
+                if m == K:
+                    if sq == thr and jo > thr_jo:
+                        continue
+                    r = K - 1
+                else:
+                    r = m
+                    m += 1
+                while r > 0 and (sq < ld[r - 1] or (sq == ld[r - 1] and jo < ljo[r - 1])):
+                    ld[r] = ld[r - 1]
+                    lj[r] = lj[r - 1]
+                    ljo[r] = ljo[r - 1]
+                    r -= 1
+                ld[r] = sq
+                lj[r] = j
+                ljo[r] = jo
+                if m == K:
+                    thr = ld[K - 1]
+                    thr_jo = ljo[K - 1]
+            continue
+        bl = box_bound(t, l, xq)
+        br = box_bound(t, l + 1, xq)
+        if bl < br or (bl == br and t.min_obs[l] < t.min_obs[l + 1]):
+            near, far, bnear, bfar = l, l + 1, bl, br
+        else:
+            near, far, bnear, bfar = l + 1, l, br, bl
+        if bfar < thr or (bfar == thr and t.min_obs[far] < thr_jo):
+            stack_node[top] = far
+            stack_bound[top] = bfar
+            top += 1
+        if bnear < thr or (bnear == thr and t.min_obs[near] < thr_jo):
+            stack_node[top] = near
+            stack_bound[top] = bnear
+            top += 1
+    # squared distances -> distances, then (distance, index) order
+    for r in range(m):
+        ld[r] = sqrt(ld[r])
+        dj = ld[r]
+        j = lj[r]
+        jo = ljo[r]
+        l = r
+        while l > 0 and dj == ld[l - 1] and jo < ljo[l - 1]:
+            ld[l] = ld[l - 1]
+            lj[l] = lj[l - 1]
+            ljo[l] = ljo[l - 1]
+            l -= 1
+        ld[l] = dj
+        lj[l] = j
+        ljo[l] = jo
+    res_lb[q] = ld[m - 1] if m > 0 else INFINITY
+    # A point outside the list has a squared distance > thr, or == thr and a larger index:
+    # it may tie with the K-th distance only if a larger squared value has the same root.
+    if m == K and sqrt(next_up(thr)) == ld[K - 1]:
+        while m > 0 and ld[m - 1] == ld[K - 1]:
+            m -= 1
+    res_m[q] = <char>m
+    res_exact[q] = 1
+
+
 cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi,
                       const index_t* comp, double* comp_d, double* comp_thr,
-                      index_t* stack_node, double* stack_bound,
-                      double* res_d, index_t* res_j, double* res_lb, char* res_exact) noexcept nogil:
+                      index_t* stack_node, double* stack_bound, index_t K,
+                      double* res_d, index_t* res_j, char* res_m, double* res_lb,
+                      char* res_exact) noexcept nogil:
     cdef index_t s, q
     for s in range(lo, hi):
         q = todo[s]
@@ -350,52 +535,85 @@ cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi
         if res_lb[q] > comp_d[comp[q]]:
             continue
         query(t, q, comp, comp_d, comp_thr, stack_node, stack_bound,
-              res_d, res_j, res_lb, res_exact)
+              K, res_d, res_j, res_m, res_lb, res_exact)
+
+
+cdef inline index_t first_alien(index_t i, index_t K, const index_t* res_j, const char* res_m,
+                                const index_t* comp) noexcept nogil:
+    """Slot of the first listed neighbour of i outside i's component, or -1."""
+    cdef index_t r
+    for r in range(res_m[i]):
+        if comp[res_j[i * K + r]] != comp[i]:
+            return r
+    return -1
 
 
 # ---------------------------------------------------------------- Boruvka rounds
 
-cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo,
-                 double* res_d, index_t* res_j, double* res_lb, char* res_exact,
+cdef inline void offer(index_t n, const Tree* t, index_t i, index_t j, double dij, index_t ci,
+                       double* cbest_d, index_t* cbest_k, index_t* cbest_u,
+                       index_t* cbest_v) noexcept nogil:
+    """Make edge (i, j) of length dij component ci's best if it is lighter."""
+    cdef index_t k = pair_offset(n, t.perm[i], t.perm[j])
+    if cbest_u[ci] < 0 or edge_less(dij, k, cbest_d[ci], cbest_k[ci]):
+        cbest_d[ci] = dij
+        cbest_k[ci] = k
+        cbest_u[ci] = i
+        cbest_v[ci] = j
+
+
+cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, index_t K,
+                 double* res_d, index_t* res_j, char* res_m, double* res_lb, char* res_exact,
                  double* comp_d, double* comp_thr, double* cbest_d, index_t* cbest_k,
                  index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
                  index_t* stack_node, double* stack_bound,
                  double* edge_d, index_t* edge_i, index_t* edge_j, int workers) noexcept nogil:
-    """All Boruvka rounds; writes the n - 1 tree edges (unsorted). Returns a status code."""
-    cdef index_t n = t.n, c = n, i, j, ci, cj, ru, rv, k, n_todo, n_edges = 0, lo, hi
+    """All Boruvka rounds; writes the n - 1 tree edges (unsorted). Returns a status code.
+
+    Per point i, slots res_*[i * K: i * K + res_m[i]] list edges (i, j) in
+    (distance, index) order: after the first round the K nearest neighbours,
+    later the lightest edge found by the last query. With res_exact[i], the
+    list is exactly the lightest edges to the points outside i's component at
+    query time, so its first entry still outside the component is i's
+    lightest edge now.
+    """
+    cdef index_t n = t.n, c = n, i, j, ci, ru, rv, r, n_todo, n_edges = 0, lo, hi
     cdef index_t chunk, n_chunks, c_new
     cdef int tid
     for i in range(n):
         comp[i] = i
-        res_j[i] = -1
-        res_lb[i] = 0.0
-        res_exact[i] = 0
+    # First round: K nearest neighbours of every point, exact.
+    lo = 0
+    while lo < n:
+        hi = min(n, lo + POINTS_PER_BLOCK)
+        n_chunks = (hi - lo + POINTS_PER_CHUNK - 1) // POINTS_PER_CHUNK
+        for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
+            tid = omp_get_thread_num()
+            knn_chunk(t, lo + chunk * POINTS_PER_CHUNK, min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK),
+                      K, stack_node + tid * STACK_SIZE, stack_bound + tid * STACK_SIZE,
+                      res_d, res_j, res_m, res_lb, res_exact)
+        lo = hi
+        if signals_pending():
+            return STATUS_INTERRUPTED
     while c > 1:
-        label_nodes(t, n_nodes, comp)
         for ci in range(c):
-            cbest_d[ci] = INFINITY
-            cbest_k[ci] = -1
             cbest_u[ci] = -1
-            cbest_v[ci] = -1
-        # Edges kept from the last round; the points without a final answer go to `todo`.
+        # Edges kept from earlier rounds; the points without a final answer go to `todo`.
         n_todo = 0
         for i in range(n):
-            j = res_j[i]
-            if j >= 0 and comp[j] != comp[i]:
-                ci = comp[i]
-                k = pair_offset(n, t.perm[i], t.perm[j])
-                if edge_less(res_d[i], k, cbest_d[ci], cbest_k[ci]) or cbest_k[ci] < 0:
-                    cbest_d[ci] = res_d[i]
-                    cbest_k[ci] = k
-                    cbest_u[ci] = i
-                    cbest_v[ci] = j
+            r = first_alien(i, K, res_j, res_m, comp)
+            if r >= 0:
+                offer(n, t, i, res_j[i * K + r], res_d[i * K + r], comp[i],
+                      cbest_d, cbest_k, cbest_u, cbest_v)
                 if res_exact[i]:
                     continue
             todo[n_todo] = i
             n_todo += 1
-        for ci in range(c):
-            comp_d[ci] = cbest_d[ci]
-            comp_thr[ci] = sq_upper(cbest_d[ci])
+        if n_todo > 0:
+            label_nodes(t, n_nodes, comp)
+            for ci in range(c):
+                comp_d[ci] = cbest_d[ci] if cbest_u[ci] >= 0 else INFINITY
+                comp_thr[ci] = sq_upper(comp_d[ci])
         # Queries, in blocks between checks for Ctrl-C.
         lo = 0
         while lo < n_todo:
@@ -406,21 +624,16 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo,
                 query_chunk(t, todo, lo + chunk * POINTS_PER_CHUNK,
                             min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK), comp, comp_d, comp_thr,
                             stack_node + tid * STACK_SIZE, stack_bound + tid * STACK_SIZE,
-                            res_d, res_j, res_lb, res_exact)
+                            K, res_d, res_j, res_m, res_lb, res_exact)
             lo = hi
             if signals_pending():
                 return STATUS_INTERRUPTED
         for lo in range(n_todo):
             i = todo[lo]
-            j = res_j[i]
-            if j >= 0 and comp[j] != comp[i]:
-                ci = comp[i]
-                k = pair_offset(n, t.perm[i], t.perm[j])
-                if edge_less(res_d[i], k, cbest_d[ci], cbest_k[ci]) or cbest_k[ci] < 0:
-                    cbest_d[ci] = res_d[i]
-                    cbest_k[ci] = k
-                    cbest_u[ci] = i
-                    cbest_v[ci] = j
+            r = first_alien(i, K, res_j, res_m, comp)
+            if r >= 0:
+                offer(n, t, i, res_j[i * K + r], res_d[i * K + r], comp[i],
+                      cbest_d, cbest_k, cbest_u, cbest_v)
         # Join along the chosen edges (an edge chosen by both ends is added once).
         for ci in range(c):
             cparent[ci] = ci
@@ -453,19 +666,18 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo,
     return STATUS_OK if n_edges == n - 1 else STATUS_BUG
 
 
+cdef void knn_chunk(const Tree* t, index_t lo, index_t hi, index_t K,
+                    index_t* stack_node, double* stack_bound,
+                    double* res_d, index_t* res_j, char* res_m, double* res_lb,
+                    char* res_exact) noexcept nogil:
+    cdef index_t q
+    for q in range(lo, hi):
+        knn_query(t, q, K, stack_node, stack_bound, res_d, res_j, res_m, res_lb, res_exact)
+
+
 def node_count(index_t n, index_t leaf_size):
-    """Number of nodes build_tree makes for n points (n >= 1, leaf_size >= 1)."""
-    cdef dict level = {n: 1}, nxt
-    cdef index_t total = 0
-    while level:
-        nxt = {}
-        for m, count in level.items():
-            total += count
-            if m > leaf_size:
-                nxt[m // 2] = nxt.get(m // 2, 0) + count
-                nxt[m - m // 2] = nxt.get(m - m // 2, 0) + count
-        level = nxt
-    return total
+    """Number of nodes of the tree of n points (n >= 1, leaf_size >= 1)."""
+    return count_nodes(n, leaf_size)
 
 
 def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
@@ -473,7 +685,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
                double[::1] edge_d,         # out, length n - 1
                index_t[::1] edge_i,        # out, length n - 1
                index_t[::1] edge_j,        # out, length n - 1
-               int workers=1):             # in: >= 1
+               int workers=1,              # in: >= 1
+               index_t K=8):               # in: neighbours per point in the first round
     """Euclidean minimum spanning tree of the rows of X.
 
     Preconditions: n >= 2, d >= 1, X finite and C-contiguous, workers >= 1.
@@ -485,6 +698,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t n = X.shape[0], d = X.shape[1], n_nodes
     cdef int status
     cdef index_t max_nodes = node_count(n, leaf_size)
+    K = max(1, min(K, MAX_K, n - 1))
     cdef double[:, ::1] Xp = np.array(X, dtype=np.float64, order="C", copy=True)
     cdef index_t[::1] perm = np.arange(n, dtype=np.intp)
     cdef index_t[::1] start = np.empty(max_nodes, dtype=np.intp)
@@ -492,13 +706,17 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] left = np.empty(max_nodes, dtype=np.intp)
     cdef index_t[::1] min_obs = np.empty(max_nodes, dtype=np.intp)
     cdef index_t[::1] node_comp = np.empty(max_nodes, dtype=np.intp)
-    cdef index_t[::1] pending = np.empty(max_nodes + 2, dtype=np.intp)
+    cdef index_t[::1] pending = np.empty(workers * STACK_SIZE, dtype=np.intp)
+    cdef index_t[::1] pending_depth = np.empty(workers * STACK_SIZE, dtype=np.intp)
+    cdef index_t[::1] frontier = np.empty(2048, dtype=np.intp)
+    cdef index_t[::1] region = np.empty(2049, dtype=np.intp)
     cdef double[::1] lo = np.empty(max_nodes * d)
     cdef double[::1] hi = np.empty(max_nodes * d)
     cdef index_t[::1] comp = np.empty(n, dtype=np.intp)
     cdef index_t[::1] todo = np.empty(n, dtype=np.intp)
-    cdef double[::1] res_d = np.empty(n)
-    cdef index_t[::1] res_j = np.empty(n, dtype=np.intp)
+    cdef double[::1] res_d = np.empty(n * K)
+    cdef index_t[::1] res_j = np.empty(n * K, dtype=np.intp)
+    cdef char[::1] res_m = np.empty(n, dtype=np.int8)
     cdef double[::1] res_lb = np.empty(n)
     cdef char[::1] res_exact = np.empty(n, dtype=np.int8)
     cdef double[::1] comp_d = np.empty(n)
@@ -514,8 +732,9 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef Tree t
     with nogil:
         n_nodes = build_tree(&Xp[0, 0], &perm[0], n, d, leaf_size, &start[0], &end[0], &left[0],
-                             &lo[0], &hi[0], &min_obs[0], &pending[0])
-    if n_nodes > max_nodes:
+                             &lo[0], &hi[0], &min_obs[0], &pending[0], &pending_depth[0],
+                             &frontier[0], &region[0], workers)
+    if n_nodes != max_nodes:
         return STATUS_BUG
     t.n = n
     t.d = d
@@ -529,7 +748,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     t.min_obs = &min_obs[0]
     t.node_comp = &node_comp[0]
     with nogil:
-        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &res_d[0], &res_j[0], &res_lb[0],
+        status = boruvka(&t, n_nodes, &comp[0], &todo[0], K, &res_d[0], &res_j[0], &res_m[0],
+                         &res_lb[0],
                          &res_exact[0], &comp_d[0], &comp_thr[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
                          &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
