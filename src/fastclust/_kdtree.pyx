@@ -40,7 +40,7 @@ cdef enum:
 # Query points per scheduling chunk (tree order: neighbouring queries share cache lines),
 # and per block between two checks for Ctrl-C.
 cdef index_t POINTS_PER_CHUNK = 256
-cdef index_t POINTS_PER_BLOCK = 1 << 16
+cdef index_t POINTS_PER_BLOCK = 1 << 17
 
 
 cdef struct Tree:
@@ -309,20 +309,21 @@ cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t 
     return region[n_frontier]
 
 
-cdef void label_nodes(Tree* t, index_t n_nodes, const index_t* comp) noexcept nogil:
+cdef void label_nodes(Tree* t, index_t n_nodes, const index_t* comp, int workers) noexcept nogil:
     """node_comp[node] = the component of all of node's points, or -1 if they differ."""
     cdef index_t node, i, c, l
-    for node in range(n_nodes - 1, -1, -1):
-        l = t.left[node]
-        if l < 0:
+    for node in prange(n_nodes, schedule='dynamic', chunksize=4096, num_threads=workers):
+        if t.left[node] < 0:
             c = comp[t.start[node]]
             for i in range(t.start[node] + 1, t.end[node]):
                 if comp[i] != c:
                     c = -1
                     break
-        else:
-            c = t.node_comp[l] if t.node_comp[l] == t.node_comp[l + 1] else -1
-        t.node_comp[node] = c
+            t.node_comp[node] = c
+    for node in range(n_nodes - 1, -1, -1):
+        l = t.left[node]
+        if l >= 0:
+            t.node_comp[node] = t.node_comp[l] if t.node_comp[l] == t.node_comp[l + 1] else -1
 
 
 # ---------------------------------------------------------------- queries
@@ -562,7 +563,7 @@ cdef inline void offer(index_t n, const Tree* t, index_t i, index_t j, double di
         cbest_v[ci] = j
 
 
-cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, index_t K,
+cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* slot, index_t K,
                  double* res_d, index_t* res_j, char* res_m, double* res_lb, char* res_exact,
                  double* comp_d, double* comp_thr, double* cbest_d, index_t* cbest_k,
                  index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
@@ -599,9 +600,11 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, index_t
         for ci in range(c):
             cbest_u[ci] = -1
         # Edges kept from earlier rounds; the points without a final answer go to `todo`.
+        for i in prange(n, schedule='dynamic', chunksize=8192, num_threads=workers):
+            slot[i] = <char>first_alien(i, K, res_j, res_m, comp)
         n_todo = 0
         for i in range(n):
-            r = first_alien(i, K, res_j, res_m, comp)
+            r = slot[i]
             if r >= 0:
                 offer(n, t, i, res_j[i * K + r], res_d[i * K + r], comp[i],
                       cbest_d, cbest_k, cbest_u, cbest_v)
@@ -610,7 +613,7 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, index_t
             todo[n_todo] = i
             n_todo += 1
         if n_todo > 0:
-            label_nodes(t, n_nodes, comp)
+            label_nodes(t, n_nodes, comp, workers)
             for ci in range(c):
                 comp_d[ci] = cbest_d[ci] if cbest_u[ci] >= 0 else INFINITY
                 comp_thr[ci] = sq_upper(comp_d[ci])
@@ -658,8 +661,9 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, index_t
             if clabel[ru] < 0:
                 clabel[ru] = c_new
                 c_new += 1
-        for i in range(n):
-            comp[i] = clabel[find_root(cparent, comp[i])]
+            cbest_k[ci] = clabel[ru]        # scratch now: old label -> new label
+        for i in prange(n, schedule='dynamic', chunksize=8192, num_threads=workers):
+            comp[i] = cbest_k[comp[i]]
         if c_new >= c:
             return STATUS_BUG
         c = c_new
@@ -714,6 +718,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef double[::1] hi = np.empty(max_nodes * d)
     cdef index_t[::1] comp = np.empty(n, dtype=np.intp)
     cdef index_t[::1] todo = np.empty(n, dtype=np.intp)
+    cdef char[::1] slot = np.empty(n, dtype=np.int8)
     cdef double[::1] res_d = np.empty(n * K)
     cdef index_t[::1] res_j = np.empty(n * K, dtype=np.intp)
     cdef char[::1] res_m = np.empty(n, dtype=np.int8)
@@ -748,7 +753,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     t.min_obs = &min_obs[0]
     t.node_comp = &node_comp[0]
     with nogil:
-        status = boruvka(&t, n_nodes, &comp[0], &todo[0], K, &res_d[0], &res_j[0], &res_m[0],
+        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
                          &res_exact[0], &comp_d[0], &comp_thr[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
