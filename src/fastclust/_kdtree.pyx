@@ -25,6 +25,7 @@ import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport sqrt, INFINITY
+from libc.string cimport memcpy
 
 from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
                        STATUS_INTERRUPTED, STATUS_OK)
@@ -41,6 +42,8 @@ cdef enum:
 # and per block between two checks for Ctrl-C.
 cdef index_t POINTS_PER_CHUNK = 256
 cdef index_t POINTS_PER_BLOCK = 1 << 17
+# Fewer points than this run on one thread (per call, and per block of queries).
+cdef index_t PARALLEL_MIN_POINTS = 16384
 
 
 cdef struct Tree:
@@ -63,6 +66,13 @@ cdef struct Best:
     double thr_lo          # smallest squared value whose sqrt is >= d
     index_t jo             # observation index of its other end (tie-break)
     index_t j              # tree position of its other end, -1 if none
+
+
+cdef struct Bound:
+    double d               # a component's lightest outgoing edge known so far (one thread's view)
+    double thr             # sq_upper(d)
+    double thr_lo          # sq_lower(d)
+    index_t k              # its condensed offset
 
 
 # ---------------------------------------------------------------- squared-value thresholds
@@ -353,20 +363,22 @@ cdef inline bint own_prunes(const Best* b, double bound, index_t min_obs) noexce
 
 
 cdef void query(const Tree* t, index_t q, const index_t* comp,
-                double* comp_d, double* comp_thr,       # in/out, shared: racy but safe bounds
+                Bound* cbound,                          # in/out: this thread's, per component
                 index_t* stack_node, double* stack_bound,  # scratch, this thread's
                 index_t K, double* res_d, index_t* res_j,   # out: slot 0 of q's K slots
                 char* res_m, double* res_lb, char* res_exact  # out, [q]
                 ) noexcept nogil:
     """Lightest edge from point q to a point of another component.
 
-    Nodes whose bound exceeds the component's current best are skipped; then
-    the result may not be q's own lightest edge (res_exact = 0), but every
-    such skipped edge is strictly heavier than the component's lightest.
+    Nodes whose points all give edges heavier than the component's best known
+    edge are skipped; then the result may not be q's own lightest edge
+    (res_exact = 0), but every such skipped edge is heavier than the
+    component's lightest.
     res_lb is a lower bound of the distance of q's lightest edge, valid for
     all later rounds (the candidate set only shrinks).
     """
-    cdef index_t d = t.d, cq = comp[q], top, node, l, near, far, j, jo
+    cdef index_t d = t.d, cq = comp[q], top, node, l, near, far, j, jo, k, qo = t.perm[q]
+    cdef Bound* cb = &cbound[cq]
     cdef const double* xq = t.X + q * d
     cdef double bound, bl, br, bnear, bfar, sq, dj, skipped_lb = INFINITY
     cdef char exact = 1
@@ -382,7 +394,9 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
         bound = stack_bound[top]
         if t.node_comp[node] == cq or own_prunes(&b, bound, t.min_obs[node]):
             continue
-        if bound > comp_thr[cq]:
+        # an edge (q, p) has offset >= pair_offset(qo, p) for the node's smallest p
+        if bound > cb.thr or (bound >= cb.thr_lo
+                              and pair_offset(t.n, qo, t.min_obs[node]) > cb.k):
             exact = 0
             dj = sqrt(bound)
             if dj < skipped_lb:
@@ -403,9 +417,12 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
                         b.j = j
                         b.thr = sq_upper(dj)
                         b.thr_lo = sq_lower(dj)
-                        if dj < comp_d[cq]:
-                            comp_d[cq] = dj
-                            comp_thr[cq] = b.thr
+                        k = pair_offset(t.n, qo, jo)
+                        if edge_less(dj, k, cb.d, cb.k):
+                            cb.d = dj
+                            cb.k = k
+                            cb.thr = b.thr
+                            cb.thr_lo = b.thr_lo
             continue
         bl = box_bound(t, l, xq)
         br = box_bound(t, l + 1, xq)
@@ -525,7 +542,7 @@ cdef void knn_query(const Tree* t, index_t q, index_t K,
 
 
 cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi,
-                      const index_t* comp, double* comp_d, double* comp_thr,
+                      const index_t* comp, Bound* cbound,
                       index_t* stack_node, double* stack_bound, index_t K,
                       double* res_d, index_t* res_j, char* res_m, double* res_lb,
                       char* res_exact) noexcept nogil:
@@ -533,9 +550,9 @@ cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi
     for s in range(lo, hi):
         q = todo[s]
         # every edge of q weighs at least res_lb[q]: skip it if that cannot win
-        if res_lb[q] > comp_d[comp[q]]:
+        if res_lb[q] > cbound[comp[q]].d:
             continue
-        query(t, q, comp, comp_d, comp_thr, stack_node, stack_bound,
+        query(t, q, comp, cbound, stack_node, stack_bound,
               K, res_d, res_j, res_m, res_lb, res_exact)
 
 
@@ -565,7 +582,7 @@ cdef inline void offer(index_t n, const Tree* t, index_t i, index_t j, double di
 
 cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* slot, index_t K,
                  double* res_d, index_t* res_j, char* res_m, double* res_lb, char* res_exact,
-                 double* comp_d, double* comp_thr, double* cbest_d, index_t* cbest_k,
+                 Bound* cbound, double* cbest_d, index_t* cbest_k,
                  index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
                  index_t* stack_node, double* stack_bound,
                  double* edge_d, index_t* edge_i, index_t* edge_j, int workers) noexcept nogil:
@@ -615,17 +632,28 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         if n_todo > 0:
             label_nodes(t, n_nodes, comp, workers)
             for ci in range(c):
-                comp_d[ci] = cbest_d[ci] if cbest_u[ci] >= 0 else INFINITY
-                comp_thr[ci] = sq_upper(comp_d[ci])
+                if cbest_u[ci] >= 0:
+                    cbound[ci].d = cbest_d[ci]
+                    cbound[ci].k = cbest_k[ci]
+                else:
+                    cbound[ci].d = INFINITY
+                    cbound[ci].k = -1
+                cbound[ci].thr = sq_upper(cbound[ci].d)
+                cbound[ci].thr_lo = sq_lower(cbound[ci].d)
+            for tid in range(1, workers):     # each thread refines its own copy: no races
+                memcpy(cbound + tid * n, cbound, c * sizeof(Bound))
         # Queries, in blocks between checks for Ctrl-C.
         lo = 0
         while lo < n_todo:
             hi = min(n_todo, lo + POINTS_PER_BLOCK)
             n_chunks = (hi - lo + POINTS_PER_CHUNK - 1) // POINTS_PER_CHUNK
-            for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
+            # a parallel region costs a time slice when the other core is busy: share
+            # only blocks with enough work
+            for chunk in prange(n_chunks, schedule='dynamic',
+                                num_threads=workers if hi - lo >= PARALLEL_MIN_POINTS else 1):
                 tid = omp_get_thread_num()
                 query_chunk(t, todo, lo + chunk * POINTS_PER_CHUNK,
-                            min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK), comp, comp_d, comp_thr,
+                            min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK), comp, cbound + tid * n,
                             stack_node + tid * STACK_SIZE, stack_bound + tid * STACK_SIZE,
                             K, res_d, res_j, res_m, res_lb, res_exact)
             lo = hi
@@ -703,6 +731,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef int status
     cdef index_t max_nodes = node_count(n, leaf_size)
     K = max(1, min(K, MAX_K, n - 1))
+    if n < PARALLEL_MIN_POINTS:
+        workers = 1
     cdef double[:, ::1] Xp = np.array(X, dtype=np.float64, order="C", copy=True)
     cdef index_t[::1] perm = np.arange(n, dtype=np.intp)
     cdef index_t[::1] start = np.empty(max_nodes, dtype=np.intp)
@@ -724,8 +754,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef char[::1] res_m = np.empty(n, dtype=np.int8)
     cdef double[::1] res_lb = np.empty(n)
     cdef char[::1] res_exact = np.empty(n, dtype=np.int8)
-    cdef double[::1] comp_d = np.empty(n)
-    cdef double[::1] comp_thr = np.empty(n)
+    cdef Bound[::1] cbound = np.empty(workers * n, dtype=np.dtype(
+        [("d", np.float64), ("thr", np.float64), ("thr_lo", np.float64), ("k", np.intp)]))
     cdef double[::1] cbest_d = np.empty(n)
     cdef index_t[::1] cbest_k = np.empty(n, dtype=np.intp)
     cdef index_t[::1] cbest_u = np.empty(n, dtype=np.intp)
@@ -755,7 +785,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     with nogil:
         status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
-                         &res_exact[0], &comp_d[0], &comp_thr[0], &cbest_d[0], &cbest_k[0],
+                         &res_exact[0], &cbound[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
                          &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
                          workers)

@@ -13,20 +13,26 @@ from ._validation import check_n, raise_for_status, resolve_workers
 __all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE"]
 
 DEFAULT_LEAF_SIZE = 16
+DEFAULT_FIRST_K = 8
 
 
-def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
+def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DEFAULT_FIRST_K):
     """Euclidean minimum spanning tree of the rows of `X`, as three edge arrays.
 
     Returns ``(a, b, h)``: n - 1 edges joining observations ``a[e] < b[e]``
     at distance ``h[e]`` (bit-identical to ``pdist(X)`` for that pair), in
     no particular order. The tree is the unique minimum under the order
     (distance, a, b). `X` is validated as in :func:`kdtree_single_linkage`.
+    `first_k` (1..32) is the number of neighbours per point searched in the
+    first Boruvka round; it changes the speed, never the result.
     """
     X = as_observations(X, "X")
     n = X.shape[0]
     check_n(n, "X")
-    leaf_size = _check_leaf_size(leaf_size)
+    leaf_size = _check_positive_int(leaf_size, "leaf_size")
+    first_k = _check_positive_int(first_k, "first_k")
+    if first_k > 32:
+        raise ValueError(f"`first_k` must be at most 32; got {first_k!r}.")
     workers = resolve_workers(workers)
     a = np.empty(max(n - 1, 0), dtype=np.intp)
     b = np.empty(max(n - 1, 0), dtype=np.intp)
@@ -34,11 +40,18 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
     if n > 1:
         from ._kdtree import kdtree_mst
 
-        raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers), "KD-tree single linkage")
+        raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers, first_k),
+                         "KD-tree single linkage")
+        # squares beyond the float64 range: the O(n^2) path rejects pdist(X) the same way
+        if not np.isfinite(h.max()):
+            raise ValueError("`X` must have all pairwise distances within the float64 range "
+                             f"(pdist(X) would hold inf); got coordinates up to "
+                             f"{float(np.abs(X).max())!r} in magnitude.")
     return a, b, h
 
 
-def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
+def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
+                          first_k=DEFAULT_FIRST_K):
     """Single linkage of Euclidean observations by a KD-tree Boruvka spanning tree.
 
     Returns exactly ``fastclust.linkage(X, "single")`` (bit for bit, ties
@@ -55,6 +68,9 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
         available CPUs. The result does not depend on `workers`.
     leaf_size : int, default=16
         Largest number of points in a leaf of the KD-tree.
+    first_k : int, default=8
+        Neighbours per point found in the first Boruvka round (1 to 32); most
+        points then need no further query. Changes the speed, never `Z`.
 
     Returns
     -------
@@ -101,7 +117,7 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
            [2., 3., 2., 2.],
            [4., 5., 5., 4.]])
     """
-    a, b, h = kdtree_mst_edges(X, workers=workers, leaf_size=leaf_size)
+    a, b, h = kdtree_mst_edges(X, workers=workers, leaf_size=leaf_size, first_k=first_k)
     n = h.shape[0] + 1
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if n > 1:
@@ -112,9 +128,9 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE):
     return Z
 
 
-def _check_leaf_size(leaf_size) -> int:
-    if isinstance(leaf_size, bool) or not isinstance(leaf_size, (int, np.integer)):
-        raise TypeError(f"`leaf_size` must be a positive integer; got {leaf_size!r}.")
-    if leaf_size < 1:
-        raise ValueError(f"`leaf_size` must be a positive integer; got {leaf_size!r}.")
-    return int(leaf_size)
+def _check_positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be a positive integer; got {value!r}.")
+    if value < 1:
+        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
+    return int(value)

@@ -1,0 +1,253 @@
+"""KD-tree Boruvka single linkage: bit-identical to the O(n^2) path, on every kind of input.
+
+The contract (src/fastclust/_kdtree.pyx): edges are ordered by (distance,
+condensed offset) as in _mst.pyx, and every height is pdist's arithmetic, so
+``kdtree_single_linkage(X)`` must equal ``fastclust.linkage(X, "single")``
+exactly (np.array_equal), ties included, for any workers / leaf_size / first_k.
+"""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+import fastclust
+from fastclust._kdtree_single import kdtree_mst_edges, kdtree_single_linkage
+from fastclust._mst import openmp_enabled
+
+from _naive import kruskal_linkage
+
+
+def reference(X):
+    return fastclust.linkage(X, "single")
+
+
+def assert_same(X, **kwargs):
+    Z = kdtree_single_linkage(X, **kwargs)
+    Z_ref = reference(X)
+    assert Z.dtype == np.float64 and Z.shape == Z_ref.shape
+    assert np.array_equal(Z, Z_ref), f"first differing row: {np.argwhere(Z != Z_ref)[0]}"
+    return Z
+
+
+# ---------------------------------------------------------------- data kinds
+
+def uniform(rng, n, d):
+    return rng.uniform(-1.0, 1.0, size=(n, d))
+
+
+def clustered(rng, n, d):
+    centres = rng.uniform(-50.0, 50.0, size=(max(2, n // 100), d))
+    return centres[rng.integers(0, len(centres), n)] + 0.1 * rng.normal(size=(n, d))
+
+
+def duplicates(rng, n, d):
+    # few distinct points, each repeated many times: zero-length edges, offsets decide
+    base = rng.normal(size=(max(1, n // 40), d))
+    return base[rng.integers(0, len(base), n)]
+
+
+def integer_grid(rng, n, d):
+    # massive ties: many pairs at distance exactly 1, sqrt(2), ...
+    return rng.integers(0, 5, size=(n, d)).astype(np.float64)
+
+
+def collinear(rng, n, d):
+    t = rng.normal(size=(n, 1))
+    return rng.normal(size=(1, d)) + t * rng.normal(size=(1, d))
+
+
+def collinear_grid(rng, n, d):
+    # equally spaced points on a line, shuffled: every neighbour gap ties
+    t = rng.permutation(n).astype(np.float64)[:, None]
+    return t * np.ones((1, d)) * 0.5
+
+
+KINDS = {"uniform": uniform, "clustered": clustered, "duplicates": duplicates,
+         "integer_grid": integer_grid, "collinear": collinear, "collinear_grid": collinear_grid}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("d", [1, 2, 3, 5, 8])
+def test_equals_quadratic_path(rng, kind, d):
+    X = KINDS[kind](rng, 700, d)
+    assert_same(X)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 5, 6, 7, 16, 17, 33])
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_small_n(rng, n, d):
+    assert_same(rng.normal(size=(n, d)))
+    assert_same(rng.integers(0, 2, size=(n, d)))     # ties, duplicates
+
+
+def test_all_points_identical():
+    # every edge has length 0: the tree is the star around observation 0
+    X = np.full((300, 3), 2.5)
+    Z = assert_same(X)
+    assert np.all(Z[:, 2] == 0.0)
+
+
+def test_two_identical_points():
+    Z = assert_same(np.zeros((2, 4)))
+    assert np.array_equal(Z, [[0.0, 1.0, 0.0, 2.0]])
+
+
+@pytest.mark.parametrize("leaf_size", [1, 2, 5, 64, 10_000])
+@pytest.mark.parametrize("first_k", [1, 2, 8, 32])
+def test_tuning_parameters_do_not_change_z(rng, leaf_size, first_k):
+    X = np.concatenate([integer_grid(rng, 300, 2), clustered(rng, 300, 2)])
+    assert_same(X, leaf_size=leaf_size, first_k=first_k)
+
+
+@pytest.mark.skipif(not openmp_enabled(), reason="built without OpenMP")
+@pytest.mark.parametrize("kind", ["uniform", "integer_grid", "duplicates"])
+def test_workers_do_not_change_z(rng, kind):
+    # n above the kernel's threshold for threads (16 384); the comparison with the
+    # O(n^2) path at this size is test_large_n's job
+    X = KINDS[kind](rng, 40_000, 3)
+    Z1 = kdtree_single_linkage(X, workers=1)
+    Z2 = kdtree_single_linkage(X, workers=2)
+    Z4 = kdtree_single_linkage(X, workers=4, first_k=3)
+    assert np.array_equal(Z1, Z2) and np.array_equal(Z1, Z4)
+
+
+def test_large_n(rng):
+    # ~20 000 points: several Boruvka rounds with large components; the O(n^2)
+    # reference needs 1.6 GB here, so d = 2 keeps the KD-tree side trivial
+    X = np.concatenate([clustered(rng, 12_000, 2), integer_grid(rng, 8_000, 2)])
+    assert_same(X, workers=2)
+
+
+def test_tiny_and_subnormal_scales(rng):
+    # squared differences underflow: distinct points at distance exactly 0
+    X = rng.uniform(size=(400, 3)) * 1e-160
+    assert_same(X)
+    assert_same(rng.uniform(size=(400, 2)) * 1e-300)
+
+
+def test_huge_coordinates_are_fine_until_overflow(rng):
+    assert_same(rng.uniform(size=(300, 3)) * 1e150)
+
+
+def test_sqrt_collisions(rng):
+    # many squared distances whose square roots round to the same double: points
+    # at offsets of one ulp, where comparing squared values alone would break ties wrongly
+    base = 1.0 + np.arange(60) * np.finfo(float).eps
+    X = np.stack([base, np.zeros_like(base)], axis=1)[rng.permutation(60)]
+    X = np.concatenate([X, X + 3.0, rng.uniform(size=(60, 2))])
+    assert_same(X)
+    assert_same(X, first_k=1)
+
+
+def test_integer_and_float32_input(rng):
+    Xi = rng.integers(-3, 4, size=(400, 3))
+    assert np.array_equal(kdtree_single_linkage(Xi), reference(Xi))
+    Xf = rng.normal(size=(400, 3)).astype(np.float32)
+    assert np.array_equal(kdtree_single_linkage(Xf), reference(Xf))
+    Xs = rng.normal(size=(400, 6))[:, ::2]            # not C-contiguous
+    assert np.array_equal(kdtree_single_linkage(Xs), reference(Xs))
+
+
+def test_against_naive_kruskal(rng):
+    # an independent oracle: plain Kruskal on pdist with the same (distance, i, j) order
+    X = integer_grid(rng, 150, 2)
+    y = fastclust.pdist(X)
+    assert np.array_equal(kdtree_single_linkage(X), kruskal_linkage(y))
+
+
+def test_against_scipy(rng):
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    X = uniform(rng, 1500, 3)                         # tie-free
+    Z = kdtree_single_linkage(X)
+    Z_scipy = hierarchy.linkage(X, "single")
+    assert np.array_equal(Z[:, [0, 1, 3]], Z_scipy[:, [0, 1, 3]])
+    assert np.allclose(Z[:, 2], Z_scipy[:, 2], rtol=1e-14, atol=0)
+
+
+def test_edges_are_a_spanning_tree_with_pdist_heights(rng):
+    X = duplicates(rng, 500, 3)
+    a, b, h = kdtree_mst_edges(X)
+    assert np.all(a < b)
+    y = fastclust.pdist(X)
+    n = len(X)
+    k = a * (2 * n - a - 1) // 2 + (b - a - 1)
+    assert np.array_equal(h, y[k])                    # bit-identical heights
+    assert len(set(zip(a.tolist(), b.tolist()))) == n - 1
+
+
+# ---------------------------------------------------------------- validation
+
+@pytest.mark.parametrize("X, error, match", [
+    (np.zeros(5), ValueError, "`X` must be a 2-D array"),
+    (np.zeros((2, 2, 2)), ValueError, "`X` must be a 2-D array"),
+    (np.zeros((4, 0)), ValueError, "at least one feature"),
+    (np.zeros((1, 3)), ValueError, "X"),
+    (np.array([[0.0, np.nan], [1.0, 2.0]]), ValueError, "finite"),
+    (np.array([[0.0, np.inf], [1.0, 2.0]]), ValueError, "finite"),
+    (np.ones((3, 2), dtype=complex), TypeError, "complex|real"),
+    (np.array([["a", "b"], ["c", "d"]]), TypeError, "numbers"),
+    (np.array([[0.0, 0.0], [1e200, 0.0]]), ValueError, "float64 range"),
+])
+def test_bad_input(X, error, match):
+    with pytest.raises(error, match=match):
+        kdtree_single_linkage(X)
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"leaf_size": 0}, ValueError, "`leaf_size` must be a positive integer; got 0"),
+    ({"leaf_size": 2.5}, TypeError, "`leaf_size` must be a positive integer; got 2.5"),
+    ({"leaf_size": True}, TypeError, "`leaf_size`"),
+    ({"first_k": 0}, ValueError, "`first_k` must be a positive integer"),
+    ({"first_k": 33}, ValueError, "`first_k` must be at most 32; got 33"),
+    ({"workers": 0}, ValueError, "`workers`"),
+])
+def test_bad_parameters(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        kdtree_single_linkage(np.zeros((5, 2)), **kwargs)
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+CHILD = textwrap.dedent(r"""
+    import sys, time
+    import numpy as np
+    from fastclust._kdtree_single import kdtree_single_linkage
+    X = np.random.default_rng(0).normal(size=(int(sys.argv[1]), 3))
+    print("started", flush=True)
+    try:
+        for _ in range(20):                   # many seconds without the signal
+            kdtree_single_linkage(X, workers=1)
+    except KeyboardInterrupt:
+        small = kdtree_single_linkage(np.arange(10.0)[:, None])
+        print("interrupted", small.shape, flush=True)
+        sys.exit(0)
+    print("not interrupted", flush=True)
+    sys.exit(1)
+""")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_stops_the_kernel():
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, "2000000"], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        time.sleep(1.0)                       # inside one of the kernel's phases
+        sent = time.perf_counter()
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        latency = time.perf_counter() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out
+    assert "interrupted (9, 4)" in out
+    # one call takes seconds: without checks in the kernel the latency would be that long
+    assert latency < 1.5, latency
