@@ -8,6 +8,7 @@ allocation the call makes, C++ ones included.
 
     python bench/compare.py --n 5000
     python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
+    python bench/compare.py --lowdim [options]   # points, single linkage: compare_lowdim.py
 
 Columns:
   fastclust        linkage(y, method): the default preserve_input=True (one copy,
@@ -97,6 +98,11 @@ def same_tree(Z, R):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--lowdim" in argv:      # single linkage of low-dimensional points: compare_lowdim.py
+        import compare_lowdim
+
+        return compare_lowdim.main([a for a in argv if a != "--lowdim"])
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000)

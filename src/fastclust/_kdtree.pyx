@@ -29,7 +29,7 @@ from libc.string cimport memcpy
 
 from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
                        STATUS_INTERRUPTED, STATUS_OK)
-from ._euclidean cimport squared_distance
+from ._euclidean cimport squared_distance_lowd
 from ._openmp cimport omp_get_thread_num
 
 # Tree depth is at most ceil(log2(n)) + 1 (median splits); a query's stack holds at most
@@ -42,8 +42,11 @@ cdef enum:
 # and per block between two checks for Ctrl-C.
 cdef index_t POINTS_PER_CHUNK = 256
 cdef index_t POINTS_PER_BLOCK = 1 << 17
-# Fewer points than this run on one thread (per call, and per block of queries).
+# Fewer points than this run on one thread (per call, and per block of queries), and
+# passes over fewer points than PARALLEL_MIN_PASS too: when the other core is busy, a
+# parallel region can cost a whole time slice of the scheduler.
 cdef index_t PARALLEL_MIN_POINTS = 16384
+cdef index_t PARALLEL_MIN_PASS = 1 << 18
 
 
 cdef struct Tree:
@@ -58,6 +61,7 @@ cdef struct Tree:
     const double* hi
     const index_t* min_obs # node -> smallest observation index inside
     index_t* node_comp     # node -> component of all its points, or -1 if mixed
+    const index_t* leaf_of # tree position -> its leaf
 
 
 cdef struct Best:
@@ -322,7 +326,8 @@ cdef index_t build_tree(double* X, index_t* perm, index_t n, index_t d, index_t 
 cdef void label_nodes(Tree* t, index_t n_nodes, const index_t* comp, int workers) noexcept nogil:
     """node_comp[node] = the component of all of node's points, or -1 if they differ."""
     cdef index_t node, i, c, l
-    for node in prange(n_nodes, schedule='dynamic', chunksize=4096, num_threads=workers):
+    for node in prange(n_nodes, schedule='dynamic', chunksize=4096,
+                       num_threads=workers if n_nodes >= PARALLEL_MIN_PASS // 8 else 1):
         if t.left[node] < 0:
             c = comp[t.start[node]]
             for i in range(t.start[node] + 1, t.end[node]):
@@ -407,7 +412,7 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
             for j in range(t.start[node], t.end[node]):
                 if comp[j] == cq:
                     continue
-                sq = squared_distance(xq, t.X + j * d, d)
+                sq = squared_distance_lowd(xq, t.X + j * d, d)
                 if sq <= b.thr:
                     dj = sqrt(sq)
                     jo = t.perm[j]
@@ -445,6 +450,37 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
     res_exact[q] = exact
 
 
+cdef inline void knn_scan(const Tree* t, index_t q, const double* xq, index_t s, index_t e,
+                          index_t K, double* ld, index_t* lj, index_t* ljo, index_t* m,
+                          double* thr, index_t* thr_jo) noexcept nogil:
+    """Offer the points at tree positions s..e-1 (except q) to q's K-list (squared distances)."""
+    cdef index_t d = t.d, j, jo, r
+    cdef double sq
+    for j in range(s, e):
+        sq = squared_distance_lowd(xq, t.X + j * d, d)
+        if sq > thr[0] or j == q:
+            continue
+        jo = t.perm[j]
+        if m[0] == K:
+            if sq == thr[0] and jo > thr_jo[0]:
+                continue
+            r = K - 1
+        else:
+            r = m[0]
+            m[0] += 1
+        while r > 0 and (sq < ld[r - 1] or (sq == ld[r - 1] and jo < ljo[r - 1])):
+            ld[r] = ld[r - 1]
+            lj[r] = lj[r - 1]
+            ljo[r] = ljo[r - 1]
+            r -= 1
+        ld[r] = sq
+        lj[r] = j
+        ljo[r] = jo
+        if m[0] == K:
+            thr[0] = ld[K - 1]
+            thr_jo[0] = ljo[K - 1]
+
+
 cdef void knn_query(const Tree* t, index_t q, index_t K,
                     index_t* stack_node, double* stack_bound,  # scratch, this thread's
                     double* res_d, index_t* res_j,             # out: q's K slots
@@ -457,16 +493,19 @@ cdef void knn_query(const Tree* t, index_t q, index_t K,
     square roots, the entries strictly nearer than the K-th are exactly q's
     lightest edges (a point outside the list has a squared distance >= the
     K-th, so a distance >= the K-th); entries tied with the K-th distance are
-    dropped (when the list is full). res_lb gets the K-th distance.
+    dropped when a larger squared value could have the same root. res_lb
+    gets the K-th distance. q's own leaf is scanned first, for a tight bound.
     """
     cdef index_t d = t.d, top, node, l, near, far, j, jo, m = 0, r
+    cdef index_t own_leaf = t.leaf_of[q]
     cdef const double* xq = t.X + q * d
-    cdef double bound, bl, br, bnear, bfar, sq, dj
+    cdef double bound, bl, br, bnear, bfar, dj
     cdef double thr = INFINITY      # squared distance of the K-th entry once full
     cdef index_t thr_jo = t.n       # its index
     cdef double* ld = res_d + q * K
     cdef index_t* lj = res_j + q * K
     cdef index_t ljo[MAX_K]
+    knn_scan(t, q, xq, t.start[own_leaf], t.end[own_leaf], K, ld, lj, ljo, &m, &thr, &thr_jo)
     stack_node[0] = 0
     stack_bound[0] = box_bound(t, 0, xq)
     top = 1
@@ -474,33 +513,11 @@ cdef void knn_query(const Tree* t, index_t q, index_t K,
         top -= 1
         node = stack_node[top]
         bound = stack_bound[top]
-        if bound > thr or (bound == thr and t.min_obs[node] > thr_jo):
+        if bound > thr or (bound == thr and t.min_obs[node] > thr_jo) or node == own_leaf:
             continue
         l = t.left[node]
         if l < 0:
-            for j in range(t.start[node], t.end[node]):
-                sq = squared_distance(xq, t.X + j * d, d)
-                if sq > thr or j == q:
-                    continue
-                jo = t.perm[j]
-                if m == K:
-                    if sq == thr and jo > thr_jo:
-                        continue
-                    r = K - 1
-                else:
-                    r = m
-                    m += 1
-                while r > 0 and (sq < ld[r - 1] or (sq == ld[r - 1] and jo < ljo[r - 1])):
-                    ld[r] = ld[r - 1]
-                    lj[r] = lj[r - 1]
-                    ljo[r] = ljo[r - 1]
-                    r -= 1
-                ld[r] = sq
-                lj[r] = j
-                ljo[r] = jo
-                if m == K:
-                    thr = ld[K - 1]
-                    thr_jo = ljo[K - 1]
+            knn_scan(t, q, xq, t.start[node], t.end[node], K, ld, lj, ljo, &m, &thr, &thr_jo)
             continue
         bl = box_bound(t, l, xq)
         br = box_bound(t, l + 1, xq)
@@ -617,7 +634,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         for ci in range(c):
             cbest_u[ci] = -1
         # Edges kept from earlier rounds; the points without a final answer go to `todo`.
-        for i in prange(n, schedule='dynamic', chunksize=8192, num_threads=workers):
+        for i in prange(n, schedule='dynamic', chunksize=8192,
+                        num_threads=workers if n >= PARALLEL_MIN_PASS else 1):
             slot[i] = <char>first_alien(i, K, res_j, res_m, comp)
         n_todo = 0
         for i in range(n):
@@ -690,7 +708,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                 clabel[ru] = c_new
                 c_new += 1
             cbest_k[ci] = clabel[ru]        # scratch now: old label -> new label
-        for i in prange(n, schedule='dynamic', chunksize=8192, num_threads=workers):
+        for i in prange(n, schedule='dynamic', chunksize=8192,
+                        num_threads=workers if n >= PARALLEL_MIN_PASS else 1):
             comp[i] = cbest_k[comp[i]]
         if c_new >= c:
             return STATUS_BUG
@@ -740,6 +759,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] left = np.empty(max_nodes, dtype=np.intp)
     cdef index_t[::1] min_obs = np.empty(max_nodes, dtype=np.intp)
     cdef index_t[::1] node_comp = np.empty(max_nodes, dtype=np.intp)
+    cdef index_t[::1] leaf_of = np.empty(n, dtype=np.intp)
+    cdef index_t node, i
     cdef index_t[::1] pending = np.empty(workers * STACK_SIZE, dtype=np.intp)
     cdef index_t[::1] pending_depth = np.empty(workers * STACK_SIZE, dtype=np.intp)
     cdef index_t[::1] frontier = np.empty(2048, dtype=np.intp)
@@ -782,6 +803,12 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     t.hi = &hi[0]
     t.min_obs = &min_obs[0]
     t.node_comp = &node_comp[0]
+    t.leaf_of = &leaf_of[0]
+    with nogil:
+        for node in range(n_nodes):
+            if left[node] < 0:
+                for i in range(start[node], end[node]):
+                    leaf_of[i] = node
     with nogil:
         status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
