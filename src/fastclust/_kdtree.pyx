@@ -26,6 +26,7 @@ import numpy as np
 from cython.parallel cimport prange
 from libc.math cimport sqrt, INFINITY
 from libc.string cimport memcpy
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
                        STATUS_INTERRUPTED, STATUS_OK)
@@ -70,6 +71,24 @@ cdef struct Best:
     double thr_lo          # smallest squared value whose sqrt is >= d
     index_t jo             # observation index of its other end (tie-break)
     index_t j              # tree position of its other end, -1 if none
+
+
+cdef inline double now() noexcept nogil:
+    cdef timespec ts
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return ts.tv_sec + 1e-9 * ts.tv_nsec
+
+
+# Phases timed into the optional `timings` array of kdtree_mst (seconds, wall clock).
+cdef enum:
+    T_BUILD = 0      # copy + tree
+    T_KNN = 1        # first round: K nearest neighbours of every point
+    T_KEPT = 2       # per round: edges kept from earlier rounds, the to-do list
+    T_PREPARE = 3    # per round: node labels, component bounds
+    T_QUERY = 4      # per round: the queries
+    T_JOIN = 5       # per round: reduction, union, relabel
+    T_ROUNDS = 6     # number of Boruvka rounds
+    N_TIMINGS = 8
 
 
 cdef struct Bound:
@@ -602,7 +621,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                  Bound* cbound, double* cbest_d, index_t* cbest_k,
                  index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
                  index_t* stack_node, double* stack_bound,
-                 double* edge_d, index_t* edge_i, index_t* edge_j, int workers) noexcept nogil:
+                 double* edge_d, index_t* edge_i, index_t* edge_j, int workers,
+                 double* timings) noexcept nogil:
     """All Boruvka rounds; writes the n - 1 tree edges (unsorted). Returns a status code.
 
     Per point i, slots res_*[i * K: i * K + res_m[i]] list edges (i, j) in
@@ -615,6 +635,7 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
     cdef index_t n = t.n, c = n, i, j, ci, ru, rv, r, n_todo, n_edges = 0, lo, hi
     cdef index_t chunk, n_chunks, c_new
     cdef int tid
+    cdef double t0 = now(), t1
     for i in range(n):
         comp[i] = i
     # First round: K nearest neighbours of every point, exact.
@@ -630,7 +651,11 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         lo = hi
         if signals_pending():
             return STATUS_INTERRUPTED
+    t1 = now()
+    timings[T_KNN] += t1 - t0
     while c > 1:
+        t0 = t1
+        timings[T_ROUNDS] += 1
         for ci in range(c):
             cbest_u[ci] = -1
         # Edges kept from earlier rounds; the points without a final answer go to `todo`.
@@ -647,6 +672,9 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                     continue
             todo[n_todo] = i
             n_todo += 1
+        t1 = now()
+        timings[T_KEPT] += t1 - t0
+        t0 = t1
         if n_todo > 0:
             label_nodes(t, n_nodes, comp, workers)
             for ci in range(c):
@@ -660,6 +688,9 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                 cbound[ci].thr_lo = sq_lower(cbound[ci].d)
             for tid in range(1, workers):     # each thread refines its own copy: no races
                 memcpy(cbound + tid * n, cbound, c * sizeof(Bound))
+        t1 = now()
+        timings[T_PREPARE] += t1 - t0
+        t0 = t1
         # Queries, in blocks between checks for Ctrl-C.
         lo = 0
         while lo < n_todo:
@@ -677,6 +708,9 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
             lo = hi
             if signals_pending():
                 return STATUS_INTERRUPTED
+        t1 = now()
+        timings[T_QUERY] += t1 - t0
+        t0 = t1
         for lo in range(n_todo):
             i = todo[lo]
             r = first_alien(i, K, res_j, res_m, comp)
@@ -714,6 +748,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         if c_new >= c:
             return STATUS_BUG
         c = c_new
+        t1 = now()
+        timings[T_JOIN] += t1 - t0
     return STATUS_OK if n_edges == n - 1 else STATUS_BUG
 
 
@@ -737,7 +773,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
                index_t[::1] edge_i,        # out, length n - 1
                index_t[::1] edge_j,        # out, length n - 1
                int workers=1,              # in: >= 1
-               index_t K=8):               # in: neighbours per point in the first round
+               index_t K=8,                # in: neighbours per point in the first round
+               double[::1] timings=None):  # out: seconds per phase (T_* order), if given
     """Euclidean minimum spanning tree of the rows of X.
 
     Preconditions: n >= 2, d >= 1, X finite and C-contiguous, workers >= 1.
@@ -786,6 +823,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] stack_node = np.empty(workers * STACK_SIZE, dtype=np.intp)
     cdef double[::1] stack_bound = np.empty(workers * STACK_SIZE)
     cdef Tree t
+    cdef double[::1] clock = np.zeros(N_TIMINGS)
+    cdef double t0 = now()
     with nogil:
         n_nodes = build_tree(&Xp[0, 0], &perm[0], n, d, leaf_size, &start[0], &end[0], &left[0],
                              &lo[0], &hi[0], &min_obs[0], &pending[0], &pending_depth[0],
@@ -809,13 +848,16 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
             if left[node] < 0:
                 for i in range(start[node], end[node]):
                     leaf_of[i] = node
+    clock[T_BUILD] = now() - t0
     with nogil:
         status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
                          &res_exact[0], &cbound[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
                          &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
-                         workers)
+                         workers, &clock[0])
+    if timings is not None:
+        timings[:N_TIMINGS] = clock
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
