@@ -19,6 +19,7 @@ import pytest
 import fastclust
 from fastclust._kdtree_single import kdtree_mst_edges, kdtree_single_linkage
 from fastclust._mst import openmp_enabled
+from fastclust._relabel import label_merges
 
 from _naive import kruskal_linkage
 
@@ -27,11 +28,23 @@ def reference(X):
     return fastclust.linkage(X, "single")
 
 
+def z_from_edges(a, b, h):
+    n = len(h) + 1
+    Z = np.empty((n - 1, 4))
+    label_merges(a, b, h, np.lexsort((b, a, h)).astype(np.intp), n, Z)
+    return Z
+
+
 def assert_same(X, **kwargs):
+    """The KD-tree Z, with both first-round strategies, equals the O(n^2) path's Z."""
     Z = kdtree_single_linkage(X, **kwargs)
     Z_ref = reference(X)
     assert Z.dtype == np.float64 and Z.shape == Z_ref.shape
     assert np.array_equal(Z, Z_ref), f"first differing row: {np.argwhere(Z != Z_ref)[0]}"
+    for knn in ("point", "leaf"):
+        if len(X) > 1:
+            Z_mode = z_from_edges(*kdtree_mst_edges(X, knn=knn, **kwargs))
+            assert np.array_equal(Z_mode, Z_ref), knn
     return Z
 
 
@@ -75,7 +88,7 @@ KINDS = {"uniform": uniform, "clustered": clustered, "duplicates": duplicates,
 @pytest.mark.parametrize("kind", sorted(KINDS))
 @pytest.mark.parametrize("d", [1, 2, 3, 5, 8])
 def test_equals_quadratic_path(rng, kind, d):
-    X = KINDS[kind](rng, 700, d)
+    X = KINDS[kind](rng, 500, d)
     assert_same(X)
 
 
@@ -114,13 +127,14 @@ def test_workers_do_not_change_z(rng, kind):
     Z1 = kdtree_single_linkage(X, workers=1)
     Z2 = kdtree_single_linkage(X, workers=2)
     Z4 = kdtree_single_linkage(X, workers=4, first_k=3)
-    assert np.array_equal(Z1, Z2) and np.array_equal(Z1, Z4)
+    Z2p = z_from_edges(*kdtree_mst_edges(X, workers=2, knn="point"))
+    assert np.array_equal(Z1, Z2) and np.array_equal(Z1, Z4) and np.array_equal(Z1, Z2p)
 
 
 def test_large_n(rng):
-    # ~20 000 points: several Boruvka rounds with large components; the O(n^2)
-    # reference needs 1.6 GB here, so d = 2 keeps the KD-tree side trivial
-    X = np.concatenate([clustered(rng, 12_000, 2), integer_grid(rng, 8_000, 2)])
+    # ~16 000 points: several Boruvka rounds with large components; the O(n^2)
+    # reference needs 1 GB here, so d = 2 keeps the KD-tree side trivial
+    X = np.concatenate([clustered(rng, 10_000, 2), integer_grid(rng, 6_000, 2)])
     assert_same(X, workers=2)
 
 
@@ -206,10 +220,11 @@ def test_bad_input(X, error, match):
     ({"first_k": 0}, ValueError, "`first_k` must be a positive integer"),
     ({"first_k": 33}, ValueError, "`first_k` must be at most 32; got 33"),
     ({"workers": 0}, ValueError, "`workers`"),
+    ({"knn": "dual"}, ValueError, "`knn` must be one of 'auto', 'leaf', 'point'; got 'dual'"),
 ])
 def test_bad_parameters(kwargs, error, match):
     with pytest.raises(error, match=match):
-        kdtree_single_linkage(np.zeros((5, 2)), **kwargs)
+        kdtree_mst_edges(np.zeros((5, 2)), **kwargs)
 
 
 # ---------------------------------------------------------------- Ctrl-C

@@ -13,10 +13,14 @@ from ._validation import check_n, raise_for_status, resolve_workers
 __all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE"]
 
 DEFAULT_LEAF_SIZE = 16
-DEFAULT_FIRST_K = 8
+DEFAULT_FIRST_K = 6
 
 
-def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DEFAULT_FIRST_K):
+_KNN_MODES = {"auto": 0, "point": 1, "leaf": 2}
+
+
+def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DEFAULT_FIRST_K,
+                     knn="auto"):
     """Euclidean minimum spanning tree of the rows of `X`, as three edge arrays.
 
     Returns ``(a, b, h)``: n - 1 edges joining observations ``a[e] < b[e]``
@@ -24,8 +28,12 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DE
     no particular order. The tree is the unique minimum under the order
     (distance, a, b). `X` is validated as in :func:`kdtree_single_linkage`.
     `first_k` (1..32) is the number of neighbours per point searched in the
-    first Boruvka round; it changes the speed, never the result.
+    first Boruvka round, `knn` how: 'point' (one tree search per point),
+    'leaf' (one shared search per leaf) or 'auto' ('leaf' for d <= 4). Both
+    change the speed, never the result.
     """
+    if knn not in _KNN_MODES:
+        raise ValueError(f"`knn` must be one of 'auto', 'leaf', 'point'; got {knn!r}.")
     X = as_observations(X, "X")
     n = X.shape[0]
     check_n(n, "X")
@@ -40,7 +48,8 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DE
     if n > 1:
         from ._kdtree import kdtree_mst
 
-        raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers, first_k),
+        raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers, first_k, None,
+                                    _KNN_MODES[knn]),
                          "KD-tree single linkage")
         # squares beyond the float64 range: the O(n^2) path rejects pdist(X) the same way
         if not np.isfinite(h.max()):
@@ -68,7 +77,7 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
         available CPUs. The result does not depend on `workers`.
     leaf_size : int, default=16
         Largest number of points in a leaf of the KD-tree.
-    first_k : int, default=8
+    first_k : int, default=6
         Neighbours per point found in the first Boruvka round (1 to 32); most
         points then need no further query. Changes the speed, never `Z`.
 
