@@ -5,6 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
+           "fastclust._kdtree_single",
            "fastclust.cli"]
 
 

@@ -709,12 +709,14 @@ cdef inline void offer(index_t n, const Tree* t, index_t i, index_t j, double di
         cbest_v[ci] = j
 
 
-cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* slot, index_t K,
+cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* slot,
+                 double* cand_d, index_t* cand_k, index_t K,
                  double* res_d, index_t* res_j, char* res_m, double* res_lb, char* res_exact,
                  Bound* cbound, double* cbest_d, index_t* cbest_k,
                  index_t* cbest_u, index_t* cbest_v, index_t* cparent, index_t* clabel,
                  index_t* stack_node, double* stack_bound,
-                 double* edge_d, index_t* edge_i, index_t* edge_j, int workers,
+                 double* edge_d, index_t* edge_i, index_t* edge_j,
+                 index_t* edge_pi, index_t* edge_pj, int workers,
                  double* timings, bint per_leaf,
                  const index_t* leaves, index_t n_leaves, index_t leaf_size,
                  index_t* q_m, double* q_thr, index_t* q_thr_jo, index_t* q_ljo) noexcept nogil:
@@ -770,13 +772,21 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         # Edges kept from earlier rounds; the points without a final answer go to `todo`.
         for i in prange(n, schedule='dynamic', chunksize=8192,
                         num_threads=workers if n >= PARALLEL_MIN_PASS else 1):
-            slot[i] = <char>first_alien(i, K, res_j, res_m, comp)
+            r = first_alien(i, K, res_j, res_m, comp)
+            slot[i] = <char>r
+            if r >= 0:
+                cand_d[i] = res_d[i * K + r]
+                cand_k[i] = pair_offset(n, t.perm[i], t.perm[res_j[i * K + r]])
         n_todo = 0
         for i in range(n):
             r = slot[i]
             if r >= 0:
-                offer(n, t, i, res_j[i * K + r], res_d[i * K + r], comp[i],
-                      cbest_d, cbest_k, cbest_u, cbest_v)
+                ci = comp[i]
+                if cbest_u[ci] < 0 or edge_less(cand_d[i], cand_k[i], cbest_d[ci], cbest_k[ci]):
+                    cbest_d[ci] = cand_d[i]
+                    cbest_k[ci] = cand_k[i]
+                    cbest_u[ci] = i
+                    cbest_v[ci] = res_j[i * K + r]
                 if res_exact[i]:
                     continue
             todo[n_todo] = i
@@ -841,6 +851,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                 edge_d[n_edges] = cbest_d[ci]
                 edge_i[n_edges] = min(i, j)
                 edge_j[n_edges] = max(i, j)
+                edge_pi[n_edges] = cbest_u[ci]
+                edge_pj[n_edges] = cbest_v[ci]
                 n_edges += 1
         c_new = 0
         for ci in range(c):
@@ -884,14 +896,18 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
                int workers=1,              # in: >= 1
                index_t K=6,                # in: neighbours per point in the first round
                double[::1] timings=None,   # out: seconds per phase (T_* order), if given
-               int knn_mode=0):            # in: first round per 1: point, 2: leaf, 0: by d
+               int knn_mode=0,             # in: first round per 1: point, 2: leaf, 0: by d
+               index_t[::1] edge_pi=None,  # out, length n - 1, if given: edge_i's tree position
+               index_t[::1] edge_pj=None,  # out, length n - 1, if given
+               index_t[::1] perm_out=None):  # out, length n, if given: position -> observation
     """Euclidean minimum spanning tree of the rows of X.
 
     Preconditions: n >= 2, d >= 1, X finite and C-contiguous, workers >= 1.
     Writes the n - 1 tree edges (unsorted) with edge_i < edge_j and
     edge_d[e] == pdist(X)[offset of (edge_i[e], edge_j[e])] bit for bit.
     The tree is the unique minimum under the order (distance, offset).
-    Returns a status code.
+    Optionally also the ends' positions in tree order and the permutation,
+    for tree_linkage. Returns a status code.
     """
     cdef index_t n = X.shape[0], d = X.shape[1], n_nodes
     cdef int status
@@ -917,6 +933,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] comp = np.empty(n, dtype=np.intp)
     cdef index_t[::1] todo = np.empty(n, dtype=np.intp)
     cdef char[::1] slot = np.empty(n, dtype=np.int8)
+    cdef double[::1] cand_d = np.empty(n)
+    cdef index_t[::1] cand_k = np.empty(n, dtype=np.intp)
     cdef double[::1] res_d = np.empty(n * K)
     cdef index_t[::1] res_j = np.empty(n * K, dtype=np.intp)
     cdef char[::1] res_m = np.empty(n, dtype=np.int8)
@@ -933,6 +951,10 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] stack_node = np.empty(workers * STACK_SIZE, dtype=np.intp)
     cdef double[::1] stack_bound = np.empty(workers * STACK_SIZE)
     cdef Tree t
+    if edge_pi is None:
+        edge_pi = np.empty(n - 1, dtype=np.intp)
+    if edge_pj is None:
+        edge_pj = np.empty(n - 1, dtype=np.intp)
     # measured: the shared traversal per leaf pays off in low d, one query per point above
     cdef bint per_leaf = knn_mode == 2 or (knn_mode == 0 and d <= 4)
     cdef double[::1] clock = np.zeros(N_TIMINGS)
@@ -974,15 +996,57 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
             i = end[leaf_of[i]]
     clock[T_BUILD] = now() - t0
     with nogil:
-        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], K, &res_d[0], &res_j[0], &res_m[0],
+        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], &cand_d[0], &cand_k[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
                          &res_exact[0], &cbound[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
                          &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
+                         &edge_pi[0], &edge_pj[0],
                          workers, &clock[0], per_leaf, &leaves[0], n_leaves, leaf_size,
                          &q_m[0], &q_thr[0], &q_thr_jo[0], &q_ljo[0])
     if timings is not None:
         timings[:N_TIMINGS] = clock
+    if perm_out is not None:
+        perm_out[:] = perm
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
+
+
+def tree_linkage(const index_t[::1] pa,      # in: one end of each edge, as a tree position
+                 const index_t[::1] pb,      # in: the other end
+                 const double[::1] height,   # in
+                 const index_t[::1] order,   # in: the order in which to apply the edges
+                 const index_t[::1] perm,    # in: tree position -> observation
+                 double[:, ::1] Z):          # out: (n - 1, 4)
+    """SciPy's linkage matrix from spanning-tree edges given by tree positions.
+
+    Same output as _relabel.label_merges on the observation indices (cluster
+    ids: observations 0..n-1, merge s creates n + s, smaller id first), but
+    the union-find runs over tree positions, where the ends of an edge are
+    close in memory. Preconditions: len(perm) == n, len(order) == n - 1, the
+    edges form a spanning tree.
+    """
+    cdef index_t n = perm.shape[0], s, m, ru, rv, x, y, tmp
+    cdef index_t[::1] parent_arr = np.arange(n, dtype=np.intp)
+    cdef index_t[::1] cid = np.array(perm, dtype=np.intp)    # cluster id of each root
+    cdef index_t[::1] size = np.ones(n, dtype=np.intp)
+    cdef index_t* parent = &parent_arr[0]
+    with nogil:
+        for s in range(n - 1):
+            m = order[s]
+            ru = find_root(parent, pa[m])
+            rv = find_root(parent, pb[m])
+            x = cid[ru]
+            y = cid[rv]
+            if size[ru] < size[rv]:
+                tmp = ru
+                ru = rv
+                rv = tmp
+            parent[rv] = ru
+            size[ru] += size[rv]
+            cid[ru] = n + s
+            Z[s, 0] = <double>min(x, y)
+            Z[s, 1] = <double>max(x, y)
+            Z[s, 2] = height[m]
+            Z[s, 3] = <double>size[ru]

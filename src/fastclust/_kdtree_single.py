@@ -32,6 +32,11 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DE
     'leaf' (one shared search per leaf) or 'auto' ('leaf' for d <= 4). Both
     change the speed, never the result.
     """
+    return _mst(X, workers, leaf_size, first_k, knn)[:3]
+
+
+def _mst(X, workers, leaf_size, first_k, knn):
+    """Validate, run the kernel; (a, b, h, tree positions of a and b, permutation)."""
     if knn not in _KNN_MODES:
         raise ValueError(f"`knn` must be one of 'auto', 'leaf', 'point'; got {knn!r}.")
     X = as_observations(X, "X")
@@ -42,21 +47,21 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DE
     if first_k > 32:
         raise ValueError(f"`first_k` must be at most 32; got {first_k!r}.")
     workers = resolve_workers(workers)
-    a = np.empty(max(n - 1, 0), dtype=np.intp)
-    b = np.empty(max(n - 1, 0), dtype=np.intp)
+    a, b, pa, pb = (np.empty(max(n - 1, 0), dtype=np.intp) for _ in range(4))
     h = np.empty(max(n - 1, 0), dtype=np.float64)
+    perm = np.arange(n, dtype=np.intp)
     if n > 1:
         from ._kdtree import kdtree_mst
 
         raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers, first_k, None,
-                                    _KNN_MODES[knn]),
+                                    _KNN_MODES[knn], pa, pb, perm),
                          "KD-tree single linkage")
         # squares beyond the float64 range: the O(n^2) path rejects pdist(X) the same way
         if not np.isfinite(h.max()):
             raise ValueError("`X` must have all pairwise distances within the float64 range "
                              f"(pdist(X) would hold inf); got coordinates up to "
                              f"{float(np.abs(X).max())!r} in magnitude.")
-    return a, b, h
+    return a, b, h, pa, pb, perm
 
 
 def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
@@ -126,14 +131,18 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
            [2., 3., 2., 2.],
            [4., 5., 5., 4.]])
     """
-    a, b, h = kdtree_mst_edges(X, workers=workers, leaf_size=leaf_size, first_k=first_k)
+    a, b, h, pa, pb, perm = _mst(X, workers, leaf_size, first_k, "auto")
     n = h.shape[0] + 1
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if n > 1:
-        from ._relabel import label_merges
+        from ._kdtree import tree_linkage
 
-        order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j), as _linkage.py
-        label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+        # Kruskal order (height, a, b) as in _linkage.py; (a, b) -> condensed offset is
+        # increasing, so sort by offset, then stably by height (faster than a 3-key lexsort)
+        offset = a * (2 * n - a - 1) // 2 + (b - a - 1)
+        by_offset = np.argsort(offset)
+        order = by_offset[np.argsort(h[by_offset], kind="stable")]
+        tree_linkage(pa, pb, h, order, perm, Z)
     return Z
 
 
