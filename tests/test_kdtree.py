@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -25,7 +26,9 @@ from _naive import kruskal_linkage
 
 
 def reference(X):
-    return fastclust.linkage(X, "single")
+    with warnings.catch_warnings():     # square inputs look like distance matrices to linkage
+        warnings.simplefilter("ignore", fastclust.ClusterWarning)
+        return fastclust.linkage(X, "single")
 
 
 def z_from_edges(a, b, h):
@@ -193,6 +196,20 @@ def test_edges_are_a_spanning_tree_with_pdist_heights(rng):
     k = a * (2 * n - a - 1) // 2 + (b - a - 1)
     assert np.array_equal(h, y[k])                    # bit-identical heights
     assert len(set(zip(a.tolist(), b.tolist()))) == n - 1
+
+
+def test_property_small_tied_inputs():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    @given(arrays(np.float64, st.tuples(st.integers(2, 40), st.integers(1, 4)),
+                  elements=st.sampled_from([0.0, 0.5, 1.0, 2.0, -1.0, 1e-170, 3.0])),
+           st.integers(1, 8), st.integers(1, 5))
+    def check(X, leaf_size, first_k):
+        assert_same(X, leaf_size=leaf_size, first_k=first_k)
+
+    check()
 
 
 # ---------------------------------------------------------------- validation
