@@ -390,7 +390,8 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
                 Bound* cbound,                          # in/out: this thread's, per component
                 index_t* stack_node, double* stack_bound,  # scratch, this thread's
                 index_t K, double* res_d, index_t* res_j,   # out: slot 0 of q's K slots
-                char* res_m, double* res_lb, char* res_exact  # out, [q]
+                char* res_m, double* res_lb, char* res_exact,  # out, [q]
+                char* res_first                               # out, [q]
                 ) noexcept nogil:
     """Lightest edge from point q to a point of another component.
 
@@ -465,6 +466,7 @@ cdef void query(const Tree* t, index_t q, const index_t* comp,
     res_d[q * K] = b.d
     res_j[q * K] = b.j
     res_m[q] = 1 if b.j >= 0 else 0
+    res_first[q] = 0
     res_lb[q] = b.d if b.d < skipped_lb else skipped_lb
     res_exact[q] = exact
 
@@ -674,7 +676,7 @@ cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi
                       const index_t* comp, Bound* cbound,
                       index_t* stack_node, double* stack_bound, index_t K,
                       double* res_d, index_t* res_j, char* res_m, double* res_lb,
-                      char* res_exact) noexcept nogil:
+                      char* res_exact, char* res_first) noexcept nogil:
     cdef index_t s, q
     for s in range(lo, hi):
         q = todo[s]
@@ -682,14 +684,17 @@ cdef void query_chunk(const Tree* t, const index_t* todo, index_t lo, index_t hi
         if res_lb[q] > cbound[comp[q]].d:
             continue
         query(t, q, comp, cbound, stack_node, stack_bound,
-              K, res_d, res_j, res_m, res_lb, res_exact)
+              K, res_d, res_j, res_m, res_lb, res_exact, res_first)
 
 
 cdef inline index_t first_alien(index_t i, index_t K, const index_t* res_j, const char* res_m,
-                                const index_t* comp) noexcept nogil:
-    """Slot of the first listed neighbour of i outside i's component, or -1."""
+                                const char* res_first, const index_t* comp) noexcept nogil:
+    """Slot of the first listed neighbour of i outside i's component, or -1.
+
+    Slots before res_first[i] are known to be inside it (components only grow).
+    """
     cdef index_t r
-    for r in range(res_m[i]):
+    for r in range(res_first[i], res_m[i]):
         if comp[res_j[i * K + r]] != comp[i]:
             return r
     return -1
@@ -710,6 +715,7 @@ cdef inline void offer(index_t n, const Tree* t, index_t i, index_t j, double di
 
 
 cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* slot,
+                 char* res_first,
                  double* cand_d, index_t* cand_k, index_t K,
                  double* res_d, index_t* res_j, char* res_m, double* res_lb, char* res_exact,
                  Bound* cbound, double* cbest_d, index_t* cbest_k,
@@ -772,7 +778,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         # Edges kept from earlier rounds; the points without a final answer go to `todo`.
         for i in prange(n, schedule='dynamic', chunksize=8192,
                         num_threads=workers if n >= PARALLEL_MIN_PASS else 1):
-            r = first_alien(i, K, res_j, res_m, comp)
+            r = first_alien(i, K, res_j, res_m, res_first, comp)
+            res_first[i] = <char>(r if r >= 0 else res_m[i])
             slot[i] = <char>r
             if r >= 0:
                 cand_d[i] = res_d[i * K + r]
@@ -823,7 +830,7 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                 query_chunk(t, todo, lo + chunk * POINTS_PER_CHUNK,
                             min(hi, lo + (chunk + 1) * POINTS_PER_CHUNK), comp, cbound + tid * n,
                             stack_node + tid * STACK_SIZE, stack_bound + tid * STACK_SIZE,
-                            K, res_d, res_j, res_m, res_lb, res_exact)
+                            K, res_d, res_j, res_m, res_lb, res_exact, res_first)
             lo = hi
             if signals_pending():
                 return STATUS_INTERRUPTED
@@ -832,7 +839,7 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         t0 = t1
         for lo in range(n_todo):
             i = todo[lo]
-            r = first_alien(i, K, res_j, res_m, comp)
+            r = first_alien(i, K, res_j, res_m, res_first, comp)
             if r >= 0:
                 offer(n, t, i, res_j[i * K + r], res_d[i * K + r], comp[i],
                       cbest_d, cbest_k, cbest_u, cbest_v)
@@ -933,6 +940,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     cdef index_t[::1] comp = np.empty(n, dtype=np.intp)
     cdef index_t[::1] todo = np.empty(n, dtype=np.intp)
     cdef char[::1] slot = np.empty(n, dtype=np.int8)
+    cdef char[::1] res_first = np.zeros(n, dtype=np.int8)
     cdef double[::1] cand_d = np.empty(n)
     cdef index_t[::1] cand_k = np.empty(n, dtype=np.intp)
     cdef double[::1] res_d = np.empty(n * K)
@@ -996,7 +1004,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
             i = end[leaf_of[i]]
     clock[T_BUILD] = now() - t0
     with nogil:
-        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], &cand_d[0], &cand_k[0], K, &res_d[0], &res_j[0], &res_m[0],
+        status = boruvka(&t, n_nodes, &comp[0], &todo[0], &slot[0], &res_first[0], &cand_d[0], &cand_k[0], K, &res_d[0], &res_j[0], &res_m[0],
                          &res_lb[0],
                          &res_exact[0], &cbound[0], &cbest_d[0], &cbest_k[0],
                          &cbest_u[0], &cbest_v[0], &cparent[0], &clabel[0],
