@@ -1,12 +1,18 @@
 """Euclidean minimum spanning tree of observations by KD-tree Boruvka rounds.
 
 The points are copied into tree order (median splits on the widest coordinate,
-leaves of at most `leaf_size` points, a bounding box per node). Each Boruvka
-round finds, for every component, its lightest outgoing edge: points whose
-lightest edge from the previous round still leaves their component keep it
-(the candidates only shrink as components merge); the others run a
+leaves of at most `leaf_size` points, a bounding box and the smallest
+observation index per node; the top levels on one thread, the subtrees in
+parallel). The first round finds the K nearest neighbours of every point
+(one shared traversal per leaf for d <= 4, one search per point above).
+Each round then finds, for every component, its lightest outgoing edge:
+points whose listed neighbour still lies outside their component keep that
+edge (the candidates only shrink as components merge); the others run a
 nearest-neighbour query that skips the points and whole nodes of their own
-component and prunes boxes against their own best and their component's best.
+component and prunes boxes against their own best edge and their component's
+best known edge (one copy of the component bounds per thread, so threads
+never write shared data); a per-point lower bound lets most points skip the
+query altogether.
 
 Exactness. Edges are totally ordered by (distance, condensed offset of the
 pair), like the O(n^2) kernel in _mst.pyx, so the tree is unique and the same
@@ -19,7 +25,10 @@ with the same operations in the same order on the box faces; rounding is
 monotone, so a box bound never exceeds the computed squared distance of any
 point in the box, and pruning compares it with the largest squared value whose
 square root is still the current best distance (prune only when strictly
-worse; at equal distance the smallest observation index in the node decides).
+worse; at equal distance the smallest observation index in the node, through
+the offset, decides). The K-nearest-neighbour lists are kept in squared
+distances and converted once; entries that could tie with an unlisted point
+after the square root are dropped.
 """
 import numpy as np
 
