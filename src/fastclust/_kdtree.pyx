@@ -626,6 +626,7 @@ cdef void knn_leaf(const Tree* t, index_t leaf, index_t K,
     cdef index_t d = t.d, s = t.start[leaf], e = t.end[leaf], nq = e - s, a, q, top, node
     cdef index_t l, near, far
     cdef double bound, bl, br, bnear, bfar, thr_leaf, b
+    cdef index_t jo_leaf      # largest index of the points' K-th entries (ties at thr_leaf)
     for a in range(nq):
         q_m[a] = 0
         q_thr[a] = INFINITY
@@ -635,9 +636,12 @@ cdef void knn_leaf(const Tree* t, index_t leaf, index_t K,
         knn_scan(t, q, t.X + q * d, s, e, K, res_d + q * K, res_j + q * K, q_ljo + a * K,
                  &q_m[a], &q_thr[a], &q_thr_jo[a])
     thr_leaf = 0.0
+    jo_leaf = 0
     for a in range(nq):
         if q_thr[a] > thr_leaf:
             thr_leaf = q_thr[a]
+        if q_thr_jo[a] > jo_leaf:
+            jo_leaf = q_thr_jo[a]
     stack_node[0] = 0
     stack_bound[0] = 0.0
     top = 1
@@ -645,7 +649,9 @@ cdef void knn_leaf(const Tree* t, index_t leaf, index_t K,
         top -= 1
         node = stack_node[top]
         bound = stack_bound[top]
-        if bound > thr_leaf or node == leaf:
+        # every point's bound is >= this one: no point can use the node if it is worse for
+        # the worst of them (at equal distance: all its indices above every K-th index)
+        if bound > thr_leaf or (bound == thr_leaf and t.min_obs[node] > jo_leaf) or node == leaf:
             continue
         l = t.left[node]
         if l < 0:
@@ -657,9 +663,12 @@ cdef void knn_leaf(const Tree* t, index_t leaf, index_t K,
                 knn_scan(t, q, t.X + q * d, t.start[node], t.end[node], K, res_d + q * K,
                          res_j + q * K, q_ljo + a * K, &q_m[a], &q_thr[a], &q_thr_jo[a])
             thr_leaf = 0.0
+            jo_leaf = 0
             for a in range(nq):
                 if q_thr[a] > thr_leaf:
                     thr_leaf = q_thr[a]
+                if q_thr_jo[a] > jo_leaf:
+                    jo_leaf = q_thr_jo[a]
             continue
         bl = box_box_bound(t, leaf, l)
         br = box_box_bound(t, leaf, l + 1)
@@ -667,11 +676,11 @@ cdef void knn_leaf(const Tree* t, index_t leaf, index_t K,
             near, far, bnear, bfar = l, l + 1, bl, br
         else:
             near, far, bnear, bfar = l + 1, l, br, bl
-        if bfar <= thr_leaf:
+        if bfar < thr_leaf or (bfar == thr_leaf and t.min_obs[far] <= jo_leaf):
             stack_node[top] = far
             stack_bound[top] = bfar
             top += 1
-        if bnear <= thr_leaf:
+        if bnear < thr_leaf or (bnear == thr_leaf and t.min_obs[near] <= jo_leaf):
             stack_node[top] = near
             stack_bound[top] = bnear
             top += 1
