@@ -44,9 +44,9 @@ def assert_same(X, **kwargs):
     Z_ref = reference(X)
     assert Z.dtype == np.float64 and Z.shape == Z_ref.shape
     assert np.array_equal(Z, Z_ref), f"first differing row: {np.argwhere(Z != Z_ref)[0]}"
-    for knn in ("point", "leaf"):
+    for knn in ("point", "leaf"):       # and without collapsing identical rows first
         if len(X) > 1:
-            Z_mode = z_from_edges(*kdtree_mst_edges(X, knn=knn, **kwargs))
+            Z_mode = z_from_edges(*kdtree_mst_edges(X, knn=knn, dedup=False, **kwargs))
             assert np.array_equal(Z_mode, Z_ref), knn
     return Z
 
@@ -130,8 +130,10 @@ def test_workers_do_not_change_z(rng, kind):
     Z1 = kdtree_single_linkage(X, workers=1)
     Z2 = kdtree_single_linkage(X, workers=2)
     Z4 = kdtree_single_linkage(X, workers=4, first_k=3)
-    Z2p = z_from_edges(*kdtree_mst_edges(X, workers=2, knn="point"))
-    assert np.array_equal(Z1, Z2) and np.array_equal(Z1, Z4) and np.array_equal(Z1, Z2p)
+    Z2p = z_from_edges(*kdtree_mst_edges(X, workers=2, knn="point", dedup=False))
+    Z2l = z_from_edges(*kdtree_mst_edges(X, workers=2, knn="leaf", dedup=False))
+    assert np.array_equal(Z1, Z2) and np.array_equal(Z1, Z4)
+    assert np.array_equal(Z1, Z2p) and np.array_equal(Z1, Z2l)
 
 
 def test_large_n(rng):
@@ -139,6 +141,15 @@ def test_large_n(rng):
     # reference needs 1 GB here, so d = 2 keeps the KD-tree side trivial
     X = np.concatenate([clustered(rng, 10_000, 2), integer_grid(rng, 6_000, 2)])
     assert_same(X, workers=2)
+
+
+def test_duplicates_of_points_at_underflowing_distances(rng):
+    # identical rows (collapsed first) whose distinct values are at computed distance 0
+    # from each other: the collapsed tree is not valid there and the whole data is used
+    base = rng.uniform(size=(20, 2)) * 1e-170
+    X = base[rng.integers(0, 20, 600)]
+    assert_same(X)
+    assert np.all(kdtree_single_linkage(X)[:, 2] == 0.0)
 
 
 def test_tiny_and_subnormal_scales(rng):

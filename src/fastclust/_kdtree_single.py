@@ -20,7 +20,7 @@ _KNN_MODES = {"auto": 0, "point": 1, "leaf": 2}
 
 
 def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DEFAULT_FIRST_K,
-                     knn="auto"):
+                     knn="auto", dedup=True):
     """Euclidean minimum spanning tree of the rows of `X`, as three edge arrays.
 
     Returns ``(a, b, h)``: n - 1 edges joining observations ``a[e] < b[e]``
@@ -29,13 +29,14 @@ def kdtree_mst_edges(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE, first_k=DE
     (distance, a, b). `X` is validated as in :func:`kdtree_single_linkage`.
     `first_k` (1..32) is the number of neighbours per point searched in the
     first Boruvka round, `knn` how: 'point' (one tree search per point),
-    'leaf' (one shared search per leaf) or 'auto' ('leaf' for d <= 4). Both
-    change the speed, never the result.
+    'leaf' (one shared search per leaf) or 'auto' ('leaf' for d <= 4).
+    With `dedup` (default), data with many identical rows is reduced to its
+    distinct rows first. These change the speed, never the result.
     """
-    return _mst(X, workers, leaf_size, first_k, knn)[:3]
+    return _mst(X, workers, leaf_size, first_k, knn, dedup)[:3]
 
 
-def _mst(X, workers, leaf_size, first_k, knn):
+def _mst(X, workers, leaf_size, first_k, knn, dedup=True):
     """Validate, run the kernel; (a, b, h, tree positions of a and b, permutation)."""
     if knn not in _KNN_MODES:
         raise ValueError(f"`knn` must be one of 'auto', 'leaf', 'point'; got {knn!r}.")
@@ -47,6 +48,16 @@ def _mst(X, workers, leaf_size, first_k, knn):
     if first_k > 32:
         raise ValueError(f"`first_k` must be at most 32; got {first_k!r}.")
     workers = resolve_workers(workers)
+    groups = _duplicate_groups(X) if dedup and n > 2 else None
+    if groups is not None:
+        found = _mst_of_distinct(X, groups, workers, leaf_size, first_k, knn)
+        if found is not None:
+            return found
+    return _run_kernel(X, workers, leaf_size, first_k, knn)
+
+
+def _run_kernel(X, workers, leaf_size, first_k, knn):
+    n = X.shape[0]
     a, b, pa, pb = (np.empty(max(n - 1, 0), dtype=np.intp) for _ in range(4))
     h = np.empty(max(n - 1, 0), dtype=np.float64)
     perm = np.arange(n, dtype=np.intp)
@@ -62,6 +73,57 @@ def _mst(X, workers, leaf_size, first_k, knn):
                              f"(pdist(X) would hold inf); got coordinates up to "
                              f"{float(np.abs(X).max())!r} in magnitude.")
     return a, b, h, pa, pb, perm
+
+
+def _duplicate_groups(X):
+    """(reps, rep_of) when many rows of X repeat, else None.
+
+    reps: the smallest index of each set of identical rows, ascending;
+    rep_of[i]: the representative of row i. A sample of rows decides first
+    whether the O(n log n) sort is worth it.
+    """
+    n = X.shape[0]
+    sample = X[np.linspace(0, n - 1, min(n, 2048)).astype(np.intp)]
+    rows = sample[np.lexsort(sample.T[::-1])]
+    if np.count_nonzero(np.all(rows[1:] == rows[:-1], axis=1)) < len(sample) // 4:
+        return None
+    order = np.lexsort(X.T[::-1])          # stable: identical rows in increasing index
+    Xs = X[order]
+    first = np.empty(n, dtype=bool)
+    first[0] = True
+    np.any(Xs[1:] != Xs[:-1], axis=1, out=first[1:])
+    rep_sorted = order[first][np.cumsum(first) - 1]    # representative, in sorted order
+    rep_of = np.empty(n, dtype=np.intp)
+    rep_of[order] = rep_sorted
+    return np.sort(order[first]), rep_of
+
+
+def _mst_of_distinct(X, groups, workers, leaf_size, first_k, knn):
+    """The spanning tree from the distinct rows: their tree plus zero-length stars.
+
+    Every row joins its group's smallest index at distance 0 (the lightest
+    edges, by offset); between groups the lightest edge under (distance,
+    offset) joins the two smallest indices, so the tree of the representatives
+    (taken in index order, which keeps the order of offsets) completes the
+    unique minimum spanning tree -- provided no two distinct rows are at
+    computed distance 0 (underflow); then None: use the whole data.
+    """
+    reps, rep_of = groups
+    n = X.shape[0]
+    if len(reps) > 1:
+        a_r, b_r, h_r = _run_kernel(np.ascontiguousarray(X[reps]), workers, leaf_size,
+                                    first_k, knn)[:3]
+        if h_r.min() == 0.0:
+            return None
+        a_r, b_r = reps[a_r], reps[b_r]
+    else:
+        a_r = b_r = np.empty(0, dtype=np.intp)
+        h_r = np.empty(0)
+    others = np.flatnonzero(rep_of != np.arange(n))
+    a = np.concatenate([a_r, rep_of[others]])
+    b = np.concatenate([b_r, others])
+    h = np.concatenate([h_r, np.zeros(len(others))])
+    return a, b, h, a, b, np.arange(n, dtype=np.intp)
 
 
 def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
