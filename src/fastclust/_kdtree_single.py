@@ -83,9 +83,12 @@ def _duplicate_groups(X):
     whether the O(n log n) sort is worth it.
     """
     n = X.shape[0]
-    sample = X[np.linspace(0, n - 1, min(n, 2048)).astype(np.intp)]
+    s = min(n, 2048)
+    sample = X[np.linspace(0, n - 1, s).astype(np.intp)]
     rows = sample[np.lexsort(sample.T[::-1])]
-    if np.count_nonzero(np.all(rows[1:] == rows[:-1], axis=1)) < len(sample) // 4:
+    # m distinct rows, equally frequent, give about s^2 / (2 m) repeats in the sample:
+    # collapse when that estimates m <= n / 2
+    if np.count_nonzero(np.all(rows[1:] == rows[:-1], axis=1)) < max(8, s * s / n):
         return None
     order = np.lexsort(X.T[::-1])          # stable: identical rows in increasing index
     Xs = X[order]
@@ -169,7 +172,9 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
     component (whole subtrees at once) and prune boxes against the point's
     and the component's best edge; a point whose lightest edge still leaves
     its component keeps it without a new query. Components at least halve
-    per round.
+    per round. When a sample of rows shows many identical rows, the data is
+    first reduced to its distinct rows (each set of identical rows joins its
+    smallest index at height 0, exactly as the O(n^2) path orders them).
 
     Edges are ordered by (distance, condensed offset of the pair), as in the
     O(n^2) kernel, so the spanning tree is unique, every distance is
