@@ -136,6 +136,17 @@ def test_workers_do_not_change_z(rng, kind):
     assert np.array_equal(Z1, Z2p) and np.array_equal(Z1, Z2l)
 
 
+def test_concurrent_calls(rng):
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [KINDS[kind](rng, 20_000, 3) for kind in ("uniform", "clustered", "collinear")]
+    expected = [kdtree_single_linkage(X, workers=1) for X in inputs]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda X: kdtree_single_linkage(X, workers=2), inputs * 2))
+    for Z, Z_expected in zip(results, expected * 2):
+        assert np.array_equal(Z, Z_expected)
+
+
 def test_large_n(rng):
     # ~16 000 points: several Boruvka rounds with large components; the O(n^2)
     # reference needs 1 GB here, so d = 2 keeps the KD-tree side trivial

@@ -10,7 +10,7 @@ import numpy as np
 from ._distance import as_observations
 from ._validation import check_n, raise_for_status, resolve_workers
 
-__all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE"]
+__all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE", "DEFAULT_FIRST_K"]
 
 DEFAULT_LEAF_SIZE = 16
 DEFAULT_FIRST_K = 6
