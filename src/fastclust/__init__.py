@@ -5,6 +5,7 @@ kernels: a Boruvka minimum spanning tree for single linkage, the
 nearest-neighbour chain for complete, average, weighted and Ward, and
 Muellner's generic algorithm for centroid and median.
 """
+from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
@@ -28,6 +29,7 @@ __all__ = [
     "cophenetic_correlation",
     "correspond",
     "cut_tree",
+    "dendrogram",
     "fcluster",
     "fclusterdata",
     "from_mlab_linkage",
@@ -45,6 +47,7 @@ __all__ = [
     "median",
     "num_obs_linkage",
     "pdist",
+    "set_link_color_palette",
     "single",
     "squareform",
     "to_mlab_linkage",
