@@ -219,3 +219,25 @@ def check_merges_at_global_minimum(y, Z, method, rtol=1e-9) -> None:
         size[i] += size[j]
         active[j] = False
         slot[n + s] = i
+
+
+def ordering_cost(order, y) -> float:
+    """Sum of the distances between neighbouring leaves of `order` (condensed `y`)."""
+    D = square_from_condensed(y)
+    order = np.asarray(order, dtype=np.intp)
+    return float(D[order[:-1], order[1:]].sum())
+
+
+def brute_force_ordering_cost(Z, y) -> float:
+    """The smallest ordering_cost over all 2^(n-1) ways to flip the merges of Z."""
+    import itertools
+
+    import fastclust
+    Z = np.asarray(Z, dtype=np.float64)
+    best = np.inf
+    for flips in itertools.product((False, True), repeat=Z.shape[0]):
+        swap = np.array(flips)
+        Zf = Z.copy()
+        Zf[swap, 0], Zf[swap, 1] = Z[swap, 1], Z[swap, 0]
+        best = min(best, ordering_cost(fastclust.leaves_list(Zf), y))
+    return best

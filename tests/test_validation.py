@@ -229,10 +229,10 @@ def test_euclidean_only_methods_accept_euclidean_spellings(method):
     np.testing.assert_allclose(Zc[:, 2], Z[:, 2], rtol=1e-14)
 
 
-def test_optimal_ordering_is_not_implemented():
-    with pytest.raises(NotImplementedError, match=literal(
-            "`optimal_ordering=True` is not available yet")):
-        fastclust.linkage(Y3, optimal_ordering=True)
+def test_optimal_ordering_must_be_a_bool():
+    with pytest.raises(TypeError, match=literal("optimal_ordering must be True or False, "
+                                                "got 'yes'")):
+        fastclust.linkage(Y3, optimal_ordering="yes")
     np.testing.assert_array_equal(fastclust.linkage(Y3, optimal_ordering=False),
                                   fastclust.linkage(Y3))
 

@@ -8,6 +8,7 @@ Muellner's generic algorithm for centroid and median.
 from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._ordering import optimal_leaf_ordering
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
                     is_isomorphic, is_monotonic, is_valid_im, is_valid_linkage, leaders,
@@ -46,6 +47,7 @@ __all__ = [
     "maxinconsts",
     "median",
     "num_obs_linkage",
+    "optimal_leaf_ordering",
     "pdist",
     "set_link_color_palette",
     "single",

@@ -35,7 +35,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         (with its default arguments) or a callable ``metric(u, v) -> float``,
         or 'precomputed' when `y` is a square symmetric distance matrix.
     optimal_ordering : bool, default=False
-        Reorder the leaves for minimal adjacent distance. Not available yet.
+        Then flip merges so that the sum of distances between neighbouring
+        leaves is minimal (:func:`optimal_leaf_ordering`, O(n^3) time, n^2
+        doubles of memory). Heights and clusters do not change. Implies
+        ``preserve_input=True``.
     preserve_input : bool, default=True
         If False and `y` is a writable, C-contiguous float64 condensed matrix,
         the kernels use `y` itself as their workspace and allocate no second
@@ -124,14 +127,31 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     array([4. , 5. , 5.5, 4. ])
     """
     spec = check_method(method)
-    if optimal_ordering not in (False, 0):
-        raise NotImplementedError(
-            "`optimal_ordering=True` is not available yet; it arrives with "
-            "fastclust.optimal_leaf_ordering.")
+    if not isinstance(optimal_ordering, (bool, np.bool_)):
+        raise TypeError(f"optimal_ordering must be True or False, got {optimal_ordering!r}")
+    if optimal_ordering and not preserve_input:
+        # the ordering needs the distances after the kernel has used them as workspace
+        preserve_input = True
     dists, n, squared = _working_condensed(y, spec, metric, preserve_input, workers)
     Z = np.empty((n - 1, 4), dtype=np.float64)
+    if optimal_ordering and n > 2:
+        original = _original_distances(y, dists, spec, squared)
     _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers))
+    if optimal_ordering and n > 2:
+        from ._ordering import optimal_leaf_ordering
+        Z = optimal_leaf_ordering(Z, original, workers=workers)
     return Z
+
+
+def _original_distances(y, dists, spec: MethodSpec, squared: bool):
+    """The unsquared distances for optimal leaf ordering, kept safe from the kernel."""
+    if isinstance(dists, _Deferred):
+        return dists.source                  # the caller's array, never written
+    if squared:
+        return np.sqrt(dists)                # a copy: the kernel works on `dists`
+    if spec.writes_input:
+        return dists.copy()
+    return dists
 
 
 def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
