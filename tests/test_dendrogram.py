@@ -129,7 +129,7 @@ def test_two_observations():
 
 @pytest.mark.parametrize("kwargs, error, match", [
     ({"orientation": "up"}, ValueError, "orientation must be one of"),
-    ({"labels": ["a", "b"]}, ValueError, "Z has 4 observations, labels has 2"),
+    ({"labels": ["a", "b"]}, ValueError, "Z has 4 observations, labels has 2 entries"),
     ({"p": "30"}, TypeError, "p must be a number"),
     ({"truncate_mode": "last"}, ValueError, "truncate_mode must be"),
     ({"count_sort": "up"}, ValueError, "count_sort must be"),

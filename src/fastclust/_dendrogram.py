@@ -190,13 +190,15 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
     >>> dendrogram(Z, no_plot=True, truncate_mode="lastp", p=2)["ivl"]
     ['(2)', '(2)']
     """
-    Z, children, n = _check_linkage(Z)
     if orientation not in _ORIENTATIONS:
         raise ValueError(f"orientation must be one of {', '.join(map(repr, _ORIENTATIONS))}; "
                          f"got {orientation!r}")
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"labels must have one entry per observation: Z has {n} "
-                         f"observations, labels has {len(labels)}")
+    shape = np.shape(Z)
+    if labels is not None and len(shape) == 2 and len(labels) != shape[0] + 1:
+        # checked before Z itself, as SciPy does, with SciPy's sentence first
+        raise ValueError(f"Dimensions of Z and labels must be consistent. Z has "
+                         f"{shape[0] + 1} observations, labels has {len(labels)} entries")
+    Z, children, n = _check_linkage(Z)
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"p must be a number, got {p!r}")
     p = int(p)
