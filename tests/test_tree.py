@@ -478,3 +478,18 @@ def test_fclusterdata_against_scipy(rng):
                                   sch.fclusterdata(X, 1.1, depth=3))
     with pytest.raises(ValueError, match="`X` must be a 2-D array"):
         fc.fclusterdata(np.ones(5), 1)
+
+
+def test_million_leaf_chain():
+    """Every walk over Z is iterative: a 10^6-leaf caterpillar works (SciPy recurses)."""
+    n = 1_000_000
+    Z = chain(n)
+    order = fc.leaves_list(Z)
+    np.testing.assert_array_equal(order, np.arange(n))
+    T = fc.fcluster(Z, 3, "maxclust")
+    assert n_labels(T) == 3 and T[0] == T[1] and T[-1] != T[-2]
+    cut = fc.cut_tree(Z, n_clusters=[1, 5])
+    assert [n_labels(cut[:, 0]), n_labels(cut[:, 1])] == [1, 5]
+    R = fc.dendrogram(Z, no_plot=True)
+    assert R["leaves"] == order.tolist() and len(R["icoord"]) == n - 1
+    np.testing.assert_array_equal(fc.maxdists(Z), Z[:, 2])
