@@ -215,22 +215,14 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
         color_threshold = 0.7 * float(Z[:, 2].max())
     palette = list(_palette)
 
-    icoord = np.empty((n - 1, 4))
-    dcoord = np.empty((n - 1, 4))
-    link_node = np.empty(n - 1, dtype=np.intp)
-    link_color = np.empty(n - 1, dtype=np.intp)
-    leaves = np.empty(n, dtype=np.intp)
-    marks = np.empty((n - 1 if show_contracted else 0, 2))
-    m, n_leaves, n_marks = _k.dendrogram_layout(
-        Z, children, n, mode, max(p, -1), order, float(color_threshold), len(palette),
-        bool(show_contracted), icoord, dcoord, link_node, link_color, leaves,
-        marks if show_contracted else np.empty((1, 2)))
-    icoord, dcoord = icoord[:m], dcoord[:m]
-    leaves = leaves[:n_leaves]
+    layout = _layout_arrays(Z, children, n, mode, p, order, float(color_threshold),
+                            len(palette), bool(show_contracted))
+    icoord, dcoord, link_node, link_color, leaves, marks = layout
+    m, n_leaves = len(link_node), len(leaves)
 
     if link_color_func is not None:
         color_list = []
-        for node in link_node[:m].tolist():
+        for node in link_node.tolist():
             colour = link_color_func(node)
             if not isinstance(colour, str):
                 raise TypeError(f"link_color_func must return a matplotlib colour string; "
@@ -238,7 +230,7 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
             color_list.append(colour)
     else:
         names = np.array(palette + [above_threshold_color], dtype=object)
-        color_list = names[link_color[:m]].tolist()      # code -1 picks the last entry
+        color_list = names[link_color].tolist()      # code -1 picks the last entry
 
     ivl = _leaf_labels(Z, n, leaves, labels, leaf_label_func, show_leaf_counts)
     # Millions of small lists: the cyclic GC would rescan them over and over
@@ -261,8 +253,24 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
         from .plot import _draw_scipy_dendrogram
         _draw_scipy_dendrogram(
             R, float(Z[:, 2].max()), orientation, no_labels, leaf_font_size, leaf_rotation,
-            marks[:n_marks].tolist() if show_contracted else None, ax, above_threshold_color)
+            marks.tolist() if show_contracted else None, ax, above_threshold_color)
     return R
+
+
+def _layout_arrays(Z, children, n, mode, p, order, color_threshold, n_colors, want_marks):
+    """The layout as arrays: icoord, dcoord (m, 4); link node ids and colour codes
+    (palette index, -1 above the threshold); leaf ids; contraction marks (k, 2)."""
+    icoord = np.empty((n - 1, 4))
+    dcoord = np.empty((n - 1, 4))
+    link_node = np.empty(n - 1, dtype=np.intp)
+    link_color = np.empty(n - 1, dtype=np.intp)
+    leaves = np.empty(n, dtype=np.intp)
+    marks = np.empty((n - 1 if want_marks else 1, 2))
+    m, n_leaves, n_marks = _k.dendrogram_layout(
+        Z, children, n, mode, max(p, -1), order, color_threshold, n_colors, want_marks,
+        icoord, dcoord, link_node, link_color, leaves, marks)
+    return (icoord[:m], dcoord[:m], link_node[:m], link_color[:m], leaves[:n_leaves],
+            marks[:n_marks])
 
 
 def _leaf_labels(Z, n, leaves, labels, leaf_label_func, show_leaf_counts) -> list:
