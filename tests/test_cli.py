@@ -1,4 +1,4 @@
-"""The command line (end to end, in subprocesses) and its private cut helpers (_cut).
+"""The command line (end to end, in subprocesses) and its cut helpers (on cut_tree / fcluster).
 
 R cross-checks below were exported from R 4.2.2:
     h <- hclust(dist(scale(USArrests)), "average")
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import fastclust
-from fastclust._cut import cut_by_count, cut_by_height
+from fastclust.cli import _cut_by_count as cut_by_count, _cut_by_height as cut_by_height
 from fastclust.datasets import load_usarrests
 
 R_AVERAGE_K4 = "01232233203323333032323023323322033333303023333333"
@@ -278,7 +278,7 @@ def test_main_in_process_returns_status(capsys):
 
 
 # ---------------------------------------------------------------------------
-# _cut: cut_by_count and cut_by_height
+# the CLI's cuts: by count (cut_tree) and by height (fcluster), labels by first appearance
 
 
 def first_appearance(labels):
@@ -377,33 +377,3 @@ def test_cut_accepts_lists_and_numpy_scalars():
     np.testing.assert_array_equal(cut_by_count(Z, np.int64(2)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, np.float32(1.0)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, 5), [0, 0, 0])
-
-
-Z3 = np.array([[0, 1, 1.0, 2], [2, 3, 2.0, 3]])
-
-
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: cut_by_count(Z3, 0), ValueError,
-     r"`n_clusters` must be between 1 and the number of observations \(3\); got 0\."),
-    (lambda: cut_by_count(Z3, 4), ValueError, r"got 4\."),
-    (lambda: cut_by_count(Z3, 2.0), TypeError, r"`n_clusters` must be an integer; got 2\.0\."),
-    (lambda: cut_by_count(Z3, True), TypeError, r"`n_clusters` must be an integer"),
-    (lambda: cut_by_height(Z3, np.nan), ValueError, r"`threshold` must not be NaN"),
-    (lambda: cut_by_height(Z3, "1"), TypeError, r"`threshold` must be a real number; got '1'"),
-    (lambda: cut_by_height(Z3, None), TypeError, r"`threshold` must be a real number"),
-    (lambda: cut_by_count(np.zeros((2, 3)), 1), ValueError,
-     r"`Z` must be a linkage matrix of shape \(n - 1, 4\); got shape \(2, 3\)\."),
-    (lambda: cut_by_count(np.zeros(4), 1), ValueError, r"got shape \(4,\)"),
-    (lambda: cut_by_count([["a", "b", "c", "d"]], 1), TypeError, r"`Z` must contain real numbers"),
-    (lambda: cut_by_count([[0, 1, np.nan, 2]], 1), ValueError,
-     r"`Z` must contain finite ids and heights; row 0"),
-    (lambda: cut_by_count([[0, 1.5, 1.0, 2], [2, 3, 2.0, 3]], 1), ValueError,
-     r"`Z` row 0 must join two different cluster ids, integers in \[0, 2\]"),
-    (lambda: cut_by_count([[0, 3, 1.0, 2], [1, 2, 2.0, 3]], 1), ValueError, r"`Z` row 0"),
-    (lambda: cut_by_count([[0, 0, 1.0, 2], [1, 3, 2.0, 3]], 1), ValueError, r"`Z` row 0"),
-    (lambda: cut_by_count([[0, 1, 1.0, 2], [0, 3, 2.0, 3]], 1), ValueError,
-     r"`Z` must use each cluster id at most once; id 0 is merged 2 times\."),
-])
-def test_cut_argument_errors(call, error, message):
-    with pytest.raises(error, match=message):
-        call()

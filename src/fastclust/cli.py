@@ -193,6 +193,28 @@ def _linkage(data, method: str, metric: str):
     return Z
 
 
+def _cut_by_count(Z, n_clusters: int) -> np.ndarray:
+    """Labels 0..k-1 (first appearance) of exactly k clusters, by merge order."""
+    from ._tree import cut_tree
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.shape[0] == 0:
+        return np.zeros(1, dtype=np.intp)
+    return cut_tree(Z, n_clusters=n_clusters)[:, 0].astype(np.intp)
+
+
+def _cut_by_height(Z, threshold: float) -> np.ndarray:
+    """Labels 0..k-1 (first appearance): merges at height <= threshold are joined."""
+    from ._tree import fcluster
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.shape[0] == 0:
+        return np.zeros(1, dtype=np.intp)
+    labels = fcluster(Z, float(threshold), criterion="distance")
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse]
+
+
 def _check_n_clusters(k: int, n: int) -> None:
     if not 1 <= k <= n:
         raise UserError(f"--n-clusters must be between 1 and the number of rows ({n}); "
@@ -230,7 +252,6 @@ def _save_npy(path, array) -> None:
 
 
 def _run_demo(args) -> None:
-    from ._cut import cut_by_count
     from .datasets import load_usarrests
 
     method = _check_method(args.method)
@@ -247,7 +268,7 @@ def _run_demo(args) -> None:
     # the same for any common scale factor, and the heights match R's hclust.
     X = (ds.data - ds.data.mean(axis=0)) / ds.data.std(axis=0, ddof=1)
     Z = _linkage(X, method, "euclidean")
-    labels = cut_by_count(Z, args.n_clusters)
+    labels = _cut_by_count(Z, args.n_clusters)
 
     print(f"USArrests: {n} US states x {len(ds.feature_names)} variables "
           f"({', '.join(ds.feature_names)}), standardised; {method} linkage, "
@@ -336,8 +357,6 @@ def _draw_dendrogram(Z, names, labels, n_clusters: int, title: str, path) -> Non
 
 
 def _run_cluster(args) -> None:
-    from ._cut import cut_by_count, cut_by_height
-
     method = _check_method(args.method)
     metric = _check_metric(args.metric)
     path = Path(args.file)
@@ -358,9 +377,9 @@ def _run_cluster(args) -> None:
         _check_n_clusters(args.n_clusters, len(names))
     Z = _linkage(data, method, metric)
     if args.n_clusters is not None:
-        labels = cut_by_count(Z, args.n_clusters)
+        labels = _cut_by_count(Z, args.n_clusters)
     else:
-        labels = cut_by_height(Z, args.distance_threshold)
+        labels = _cut_by_height(Z, args.distance_threshold)
     if args.linkage is not None:
         _save_npy(args.linkage, Z)
     _write_labels(args.output, ("label", "cluster"), names, labels)
