@@ -98,16 +98,56 @@ def test_demo_labels_match_r_complete(tmp_path):
 def test_demo_without_matplotlib_skips_the_png(tmp_path):
     result = ok(run("demo", "--out", "d", cwd=tmp_path, env=env_without_matplotlib(tmp_path)))
     assert not (tmp_path / "d" / "dendrogram.png").exists()
-    lines = [line for line in result.stdout.splitlines() if "matplotlib" in line]
-    assert len(lines) == 1 and "not installed" in lines[0]
+    assert not (tmp_path / "d" / "heatmap.png").exists()
+    assert (tmp_path / "d" / "labels.csv").exists()
+    lines = [line for line in result.stderr.splitlines() if "matplotlib" in line]
+    assert len(lines) == 1 and "not installed" in lines[0] and "fastclust[plot]" in lines[0]
 
 
 def test_demo_with_matplotlib_writes_the_png(tmp_path):
     pytest.importorskip("matplotlib")
     result = ok(run("demo", "--out", "d", cwd=tmp_path))
-    png = tmp_path / "d" / "dendrogram.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "dendrogram.png" in result.stdout
+    for name in ("dendrogram.png", "heatmap.png"):
+        png = tmp_path / "d" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"wrote {png.relative_to(tmp_path)}" in result.stdout
+
+
+def test_cluster_writes_pictures(tmp_path):
+    pytest.importorskip("matplotlib")
+    data = tmp_path / "points.csv"
+    data.write_text("name,x,y,z\n" + "".join(
+        f"p{i},{i % 3},{(i * 7) % 5},{i / 10}\n" for i in range(30)))
+    result = ok(run("cluster", "points.csv", "--n-clusters", "3", "--dendrogram", "t.png",
+                    "--heatmap", "h.png", "-o", "labels.csv", cwd=tmp_path))
+    for name in ("t.png", "h.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"wrote {name}" in result.stderr
+    assert result.stdout == ""
+    quiet = ok(run("cluster", "points.csv", "--n-clusters", "3", "--dendrogram", "t2.png",
+                   "-o", "labels.csv", "--quiet", cwd=tmp_path))
+    assert quiet.stderr == "" and (tmp_path / "t2.png").exists()
+
+
+def test_cluster_heatmap_needs_observations(tmp_path):
+    pytest.importorskip("matplotlib")
+    np.save(tmp_path / "y.npy", np.array([1.0, 2.0, 3.0]))
+    result = ok(run("cluster", "y.npy", "--n-clusters", "2", "--heatmap", "h.png",
+                    cwd=tmp_path))
+    assert not (tmp_path / "h.png").exists()
+    assert "skipped h.png: a heatmap needs observations" in result.stderr
+
+
+def test_progress_display(capsys):
+    from fastclust.cli import _Progress
+    with _Progress(enabled=True).stage("working"):
+        __import__("time").sleep(0.25)
+    err = capsys.readouterr().err
+    assert "working ... " in err                      # the spinner line while it ran
+    assert err.rstrip("\n").endswith("\033[K") and "\rworking: 0." in err
+    with _Progress(enabled=False).stage("silent"):
+        pass
+    assert capsys.readouterr().err == ""
 
 
 # ---------------------------------------------------------------------------

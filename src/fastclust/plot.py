@@ -510,7 +510,8 @@ def clustermap(data, method="average", metric="euclidean", *, z_score=None,
     r = dendrogram_ratio
     strip = 0.025
     left = r + (strip if row_strip else 0.0) + 0.01
-    bottom = 0.16 if col_labels is not None and n_cols <= 100 else 0.03
+    # room for rotated column labels: about 1.3 inches, whatever the figure height
+    bottom = min(0.2, 1.3 / figsize[1]) if col_labels is not None and n_cols <= 100 else 0.03
     right = 0.82 if row_labels is not None and n_rows <= 100 else 0.97
     top = 1.0 - r - (strip if col_strip else 0.0) - 0.01
     ax_heat = fig.add_axes((left, bottom, right - left, top - bottom))
