@@ -6,6 +6,7 @@ nearest-neighbour chain for complete, average, weighted and Ward, and
 Muellner's generic algorithm for centroid and median.
 """
 from ._distance import cdist, pdist, squareform
+from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
@@ -13,6 +14,7 @@ from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, 
                     leaves_list, maxdists, maxinconsts, maxRstat, num_obs_linkage,
                     to_mlab_linkage, to_tree)
 from ._validation import ClusterWarning
+from .estimator import HierarchicalClustering
 
 __version__ = "0.1.0.dev0"
 
@@ -20,7 +22,10 @@ __all__ = [
     "ClusterNode",
     "ClusterWarning",
     "DisjointSet",
+    "HierarchicalClustering",
+    "agglomerative_coefficient",
     "average",
+    "bisecting",
     "cdist",
     "centroid",
     "complete",
@@ -28,6 +33,8 @@ __all__ = [
     "cophenetic_correlation",
     "correspond",
     "cut_tree",
+    "diana",
+    "divisive_coefficient",
     "fcluster",
     "fclusterdata",
     "from_mlab_linkage",
