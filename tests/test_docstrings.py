@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
-           "fastclust.cli"]
+           "fastclust.cli", "fastclust._divisive", "fastclust.estimator"]
 
 
 @pytest.mark.parametrize("name", MODULES)

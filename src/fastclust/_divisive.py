@@ -202,9 +202,9 @@ def bisecting(X: ArrayLike, *, random_state=None, max_iter: int = 100) -> NDArra
     >>> X = np.array([[0.0], [1.0], [5.0], [7.0]])
     >>> Z = fastclust.bisecting(X, random_state=0)
     >>> Z
-    array([[0. , 1. , 0.5, 2. ],
-           [2. , 3. , 2. , 2. ],
-           [4. , 5. , 32.75, 4. ]])
+    array([[ 0.  ,  1.  ,  0.5 ,  2.  ],
+           [ 2.  ,  3.  ,  2.  ,  2.  ],
+           [ 4.  ,  5.  , 32.75,  4.  ]])
     >>> fastclust.fcluster(Z, 2, "maxclust")
     array([1, 1, 2, 2], dtype=int32)
     """

@@ -120,8 +120,13 @@ class HierarchicalClustering:
     >>> model.labels_
     array([0, 0, 0, 0, 1])
     >>> model.distances_
-    array([ 1.  ,  2.  ,  5.5 , 15.75])
+    array([ 1.  ,  2.  ,  5.5 , 16.75])
+
+    A threshold is strict: the single-linkage merge at exactly 2.0 is not made.
+
     >>> HierarchicalClustering(None, distance_threshold=2.0, linkage="single").fit_predict(X)
+    array([0, 0, 1, 2, 3])
+    >>> HierarchicalClustering(None, distance_threshold=2.5, linkage="single").fit_predict(X)
     array([0, 0, 1, 1, 2])
     >>> HierarchicalClustering(2, linkage="diana").fit(X).labels_
     array([0, 0, 0, 0, 1])
@@ -250,7 +255,7 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
         2
         """
         params = self._checked_params()
-        data, n, n_features = self._checked_input(X, params["metric"])
+        data, n, n_features, names = self._checked_input(X, params["metric"])
         if params["n_clusters"] is not None and params["n_clusters"] > n:
             raise ValueError(f"`n_clusters` must be at most the number of samples "
                              f"(n_samples={n}); got {params['n_clusters']}.")
@@ -261,6 +266,10 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
         self.counts_ = Z[:, 3].astype(np.intp)
         self.n_leaves_ = n
         self.n_features_in_ = n_features
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         if params["n_clusters"] is not None:
             from ._cut import cut_by_count
 
@@ -376,7 +385,10 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
                     metric=metric)
 
     def _checked_input(self, X, metric):
-        """X as a float64 array, n_samples and n_features_in_; errors in scikit-learn's words."""
+        """X as float64 (condensed if precomputed), n_samples, n_features_in_, column names.
+
+        Errors use scikit-learn's wording where its common checks expect it.
+        """
         if hasattr(X, "toarray") or type(X).__module__.startswith("scipy.sparse"):
             raise TypeError("A sparse matrix was passed for `X`, but sparse input is not "
                             "supported; convert it with X.toarray().")
@@ -389,11 +401,10 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
             raise ValueError(f"Complex data not supported: `X` must be real-valued; "
                              f"got dtype {arr.dtype}.")
         arr = arr.astype(np.float64, copy=False)     # TypeError for non-numbers
-        if columns is not None and len(columns) == arr.shape[-1] and all(
-                isinstance(c, str) for c in columns):
-            self.feature_names_in_ = np.asarray(list(columns), dtype=object)
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
+        names = None
+        if (columns is not None and arr.ndim == 2 and len(columns) == arr.shape[1]
+                and all(isinstance(c, str) for c in columns)):
+            names = np.asarray(list(columns), dtype=object)
         precomputed = metric == "precomputed"
         if arr.ndim == 1 and precomputed:
             from ._validation import num_obs_condensed
@@ -420,7 +431,7 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
                              f"got n_samples={n}.")
         if precomputed:
             arr = _condensed_distances(arr)
-        return arr, n, n_features
+        return arr, n, n_features, names
 
     def _tree(self, data, params) -> NDArray[np.float64]:
         from ._divisive import bisecting, diana
