@@ -275,7 +275,7 @@ CHECK_CONFIGS = [
 
 @pytest.mark.parametrize("params", CHECK_CONFIGS, ids=lambda p: repr(p))
 def test_check_estimator(params):
-    pytest.importorskip("sklearn")
+    pytest.importorskip("sklearn", minversion="1.6")     # the Tags API of __sklearn_tags__
     from sklearn.utils.estimator_checks import check_estimator
 
     with warnings.catch_warnings():
@@ -290,7 +290,7 @@ def test_check_estimator(params):
 
 
 def test_pipeline_and_clone():
-    pytest.importorskip("sklearn")
+    pytest.importorskip("sklearn", minversion="1.6")
     from sklearn.base import clone
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
