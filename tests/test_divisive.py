@@ -6,6 +6,11 @@ needed to run these tests).
 """
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pytest
 
@@ -336,3 +341,50 @@ def test_bisecting_invalid_input(kwargs, exc, match):
     X = kwargs.pop("X")
     with pytest.raises(exc, match=match):
         fastclust.bisecting(X, **kwargs)
+
+
+# ---- Ctrl-C ---------------------------------------------------------------------------------
+
+CHILD = r"""
+import sys, time
+import numpy as np
+import fastclust
+
+y = np.random.default_rng(0).random(6000 * 5999 // 2)
+start = time.perf_counter()
+fastclust.diana(y)
+print("one call", time.perf_counter() - start, flush=True)
+try:
+    for _ in range(40):
+        fastclust.diana(y)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    Z = fastclust.diana(y[:45])             # the process is still usable
+    print("usable", fastclust.is_valid_linkage(Z), flush=True)
+else:
+    print("not interrupted", flush=True)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_diana_stops_on_ctrl_c():
+    # The signal lands inside a diana call (the Python part of a call is a few per cent
+    # of it); the kernel must stop well before the call would have ended.
+    child = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, text=True)
+    try:
+        first = child.stdout.readline().split()
+        assert first[:2] == ["one", "call"], first
+        one_call = float(first[2])
+        time.sleep(one_call * 1.3)
+        sent = time.perf_counter()
+        child.send_signal(signal.SIGINT)
+        line = child.stdout.readline().strip()
+        waited = time.perf_counter() - sent
+        rest = child.stdout.read()          # not communicate(): it skips buffered lines
+        child.wait(timeout=20)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert line == "interrupted" and "usable True" in rest, (line, rest)
+    assert waited < 0.4 * one_call, (waited, one_call)

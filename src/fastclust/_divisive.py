@@ -86,17 +86,19 @@ def diana(y: ArrayLike, metric="euclidean", *, workers=None) -> NDArray[np.float
     case (a tree of depth n). Memory: O(n) besides the distances, which are
     read, never copied or written (a condensed float64 input is used as is).
 
-    Ties, so that the result is reproducible: the splinter group starts with
-    the smallest-index observation among those of largest average
-    dissimilarity; a move takes the smallest-index observation among those
-    with the largest difference; a difference of exactly zero does not
-    move. Differences are compared in the exact form
-    ``a * T - (m - 1) * S`` (a splinter members out of m, T and S the sums
-    of distances to the whole cluster and to the splinter group), so
-    integer-valued distances tie exactly; these rules reproduce R's
-    ``cluster::diana`` on the tests' examples. Clusters of equal diameter are
-    split in the order they were made; rows of Z are the splits in reverse
-    order, so equal heights keep children before their parents.
+    Ties follow R's ``cluster::diana``, so that the result is reproducible
+    and equal to R's: the splinter group starts with the smallest-index
+    observation among those of largest average dissimilarity; each move
+    takes the smallest-index observation among those of largest difference,
+    and only a difference > 0 moves (0 stops the split). The difference is
+    computed in R's floating-point form, ``(T - S) / (b - 1) - S / a`` for a
+    splinter group of `a` and a rest of `b` observations, with T and S an
+    observation's sums of distances to its whole cluster and to the
+    splinter group; for integer-valued distances T and S are exact, so
+    ties are decided exactly as in R. Clusters of equal diameter are split
+    in the order they were made (the split order does not change the tree);
+    rows of Z are the splits in reverse order, so equal heights keep
+    children before their parents.
 
     References
     ----------
