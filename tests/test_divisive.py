@@ -386,5 +386,7 @@ def test_diana_stops_on_ctrl_c():
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait()
+        child.stdout.close()
     assert line == "interrupted" and "usable True" in rest, (line, rest)
     assert waited < 0.4 * one_call, (waited, one_call)
