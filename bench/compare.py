@@ -8,6 +8,7 @@ allocation the call makes, C++ ones included.
 
     python bench/compare.py --n 5000
     python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
+    python bench/compare.py --divisive --n 2000     # DIANA, bisecting, the estimator
 
 Columns:
   fastclust        linkage(y, method): the default preserve_input=True (one copy,
@@ -109,8 +110,15 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="fastclust workers (default: all CPUs)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--divisive", action="store_true",
+                        help="instead of linkage: time diana (against R's cluster::diana "
+                             "when Rscript is installed), bisecting, and HierarchicalClustering "
+                             "(against scikit-learn's AgglomerativeClustering)")
     args = parser.parse_args(argv)
     _fixed_malloc_thresholds()
+    if args.divisive:
+        divisive_section(args)
+        return
 
     import fastclust
 
@@ -170,6 +178,81 @@ def main(argv=None):
         print(f"| {method} | {fmt_t(t_fc)} | {fmt_t(t_ip)} | {fmt_t(row_sp[0])} | "
               f"{fmt_t(row_fcl[0])} | {ratio(row_sp[0])} | {ratio(row_fcl[0])} | {mem} | {match} |")
         sys.stdout.flush()
+
+
+def _time_r_diana(y, n, repeat):
+    """Median seconds of R's cluster::diana on the same condensed matrix, or None."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("Rscript") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "y.bin")
+        y.astype("<f8").tofile(path)
+        script = (
+            "suppressMessages(library(cluster));"
+            f"v <- readBin('{path}', 'double', n = {y.size}, endian = 'little');"
+            f"d <- structure(v, Size = {n}L, Diag = FALSE, Upper = FALSE, class = 'dist');"
+            f"t <- sapply(1:{repeat}, function(i) system.time(diana(d))[['elapsed']]);"
+            "cat(median(t))"
+        )
+        try:
+            out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
+                                 check=True, timeout=3600)
+        except (subprocess.SubprocessError, OSError):
+            return None
+        return float(out.stdout.strip())
+
+
+def divisive_section(args):
+    """Tables for diana / bisecting and for the estimator (--divisive)."""
+    import fastclust
+
+    X = blobs(args.n, args.d, args.seed)
+    y = fastclust.pdist(X)
+    print(f"n={args.n}, d={args.d}, repeat={args.repeat}; fastclust {fastclust.__version__}")
+    print()
+    print("| task | fastclust | reference | reference time | × |")
+    print("|---|---|---|---|---|")
+    t_d, _, _ = measure(fastclust.diana, lambda: y, args.repeat)
+    t_r = _time_r_diana(y, args.n, args.repeat)
+    print(f"| diana (condensed input) | {t_d:.3f} s | R cluster::diana | "
+          + ("–" if t_r is None else f"{t_r:.3f} s") + " | "
+          + ("–" if t_r is None else f"{t_r / t_d:.1f}") + " |")
+    t_b, _, _ = measure(lambda a: fastclust.bisecting(a, random_state=0), lambda: X, args.repeat)
+    try:
+        from sklearn.cluster import BisectingKMeans
+    except ImportError:
+        BisectingKMeans = None
+    t_s = None
+    if BisectingKMeans is not None:
+        k = min(args.n, 16)
+        t_s, _, _ = measure(lambda a: BisectingKMeans(k, random_state=0).fit(a), lambda: X,
+                            args.repeat)
+    print(f"| bisecting (full tree to singletons) | {t_b:.3f} s | sklearn BisectingKMeans("
+          f"n_clusters=16), not a full tree | " + ("–" if t_s is None else f"{t_s:.3f} s")
+          + " | – |")
+    try:
+        from sklearn.cluster import AgglomerativeClustering
+    except ImportError:
+        AgglomerativeClustering = None
+    for linkage in ("ward", "average", "single"):
+        t_e, _, _ = measure(
+            lambda a: fastclust.HierarchicalClustering(8, linkage=linkage).fit(a), lambda: X,
+            args.repeat)
+        if AgglomerativeClustering is not None:
+            t_a, _, _ = measure(
+                lambda a: AgglomerativeClustering(8, linkage=linkage).fit(a), lambda: X,
+                args.repeat)
+            ref = f"{t_a:.3f} s | {t_a / t_e:.1f}"
+        else:
+            ref = "– | –"
+        print(f"| HierarchicalClustering(8, linkage={linkage!r}).fit(X) | {t_e:.3f} s | "
+              f"sklearn AgglomerativeClustering | {ref} |")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -203,25 +203,13 @@ def _linkage(data, method: str, metric: str):
 
 
 def _cut_by_count(Z, n_clusters: int) -> np.ndarray:
-    """Labels 0..k-1 (first appearance) of exactly k clusters, by merge order."""
-    from ._tree import cut_tree
-    Z = np.asarray(Z, dtype=np.float64)
-    if Z.shape[0] == 0:
-        return np.zeros(1, dtype=np.intp)
-    return cut_tree(Z, n_clusters=n_clusters)[:, 0].astype(np.intp)
+    from ._tree import _labels_by_count
+    return _labels_by_count(Z, n_clusters)
 
 
 def _cut_by_height(Z, threshold: float) -> np.ndarray:
-    """Labels 0..k-1 (first appearance): merges at height <= threshold are joined."""
-    from ._tree import fcluster
-    Z = np.asarray(Z, dtype=np.float64)
-    if Z.shape[0] == 0:
-        return np.zeros(1, dtype=np.intp)
-    labels = fcluster(Z, float(threshold), criterion="distance")
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.intp)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[inverse]
+    from ._tree import _labels_by_height
+    return _labels_by_height(Z, threshold, strict=False)
 
 
 def _check_n_clusters(k: int, n: int) -> None:
