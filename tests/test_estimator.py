@@ -318,7 +318,6 @@ def test_plot_dendrogram_requires_fit():
 
 def test_plot_dendrogram():
     pytest.importorskip("matplotlib")
-    pytest.importorskip("fastclust.plot")      # the lead's module; absent on this branch
     import matplotlib
 
     matplotlib.use("Agg")
@@ -326,6 +325,11 @@ def test_plot_dendrogram():
 
     model = HierarchicalClustering(3).fit(np.arange(20.0).reshape(10, 2) ** 1.3)
     fig, ax = plt.subplots()
-    model.plot_dendrogram(ax=ax)
-    assert ax.lines or ax.collections
+    assert model.plot_dendrogram(ax=ax, above_threshold_color="black") is ax
+    (links,) = ax.collections
+    assert len(links.get_segments()) == 9
+    black = matplotlib.colors.to_rgba("black")
+    # coloured by the 3 fitted clusters: the last 2 merges are above the cut
+    assert sum(tuple(c) == black for c in links.get_colors()) == 2
+    plt.close(fig)
     plt.close(fig)

@@ -305,16 +305,21 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
     def plot_dendrogram(self, ax=None, **kwargs):
         """Draw the fitted tree with ``fastclust.plot.dendrogram`` (needs matplotlib).
 
+        By default the links are coloured by the fitted clusters
+        (``n_clusters=self.n_clusters_``, exact by merge order).
+
         Parameters
         ----------
         ax : matplotlib Axes, optional
-            Where to draw; the current axes by default.
+            Where to draw; a new figure by default.
         **kwargs
-            Passed on to ``fastclust.plot.dendrogram``.
+            Passed on to ``fastclust.plot.dendrogram`` (e.g. ``labels``,
+            ``orientation``, ``cut_line=True``, or ``color_threshold`` instead
+            of the fitted clusters).
 
         Returns
         -------
-        The return value of ``fastclust.plot.dendrogram``.
+        matplotlib.axes.Axes
 
         Raises
         ------
@@ -331,6 +336,8 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
         except ImportError as exc:
             raise ImportError("plot_dendrogram needs matplotlib and fastclust.plot "
                               f"(pip install matplotlib): {exc}") from exc
+        if "n_clusters" not in kwargs and "color_threshold" not in kwargs:
+            kwargs["n_clusters"] = self.n_clusters_
         return plot.dendrogram(self.linkage_matrix_, ax=ax, **kwargs)
 
     # ---- helpers ---------------------------------------------------------------------------
