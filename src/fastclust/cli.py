@@ -381,7 +381,8 @@ def _run_cluster(args) -> None:
 
 
 class _Progress:
-    """Stage-by-stage progress on stderr: a spinner with the elapsed time.
+    """Stage-by-stage progress on stderr: a bar where the kernels report how far
+    they are (see _progress.py), else a spinner; always the elapsed time.
 
     The kernels release the GIL, so a background thread can redraw the line
     while they run. Only when enabled (stderr is a terminal and no --quiet).
@@ -389,6 +390,7 @@ class _Progress:
     """
 
     FRAMES = "|/-\\"
+    WIDTH = 24
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -398,6 +400,8 @@ class _Progress:
         import threading
         import time
 
+        from ._progress import Progress, reporting
+
         if not self.enabled:
             return contextlib.nullcontext()
 
@@ -405,19 +409,22 @@ class _Progress:
         def running():
             done = threading.Event()
             start = time.perf_counter()
+            counters = Progress()
 
             def redraw():
                 frame = 0
                 while not done.wait(0.1):
                     elapsed = time.perf_counter() - start
-                    sys.stderr.write(f"\r{self.FRAMES[frame % 4]} {what} ... {elapsed:.1f} s")
+                    sys.stderr.write(f"\r{what} {self.line(counters, frame)} {elapsed:.1f} s"
+                                     f"\033[K")
                     sys.stderr.flush()
                     frame += 1
 
             thread = threading.Thread(target=redraw, daemon=True)
             thread.start()
             try:
-                yield
+                with reporting(counters):
+                    yield
             finally:
                 done.set()
                 thread.join()
@@ -426,6 +433,15 @@ class _Progress:
                 sys.stderr.flush()
 
         return running()
+
+    @classmethod
+    def line(cls, counters, frame: int) -> str:
+        """'[#####.....]  45% merges' when the kernel reports, else a spinner."""
+        stage, fraction = counters.snapshot()
+        if fraction is None:
+            return f"{cls.FRAMES[frame % 4]} ..."
+        filled = int(round(fraction * cls.WIDTH))
+        return f"[{'#' * filled}{'.' * (cls.WIDTH - filled)}] {fraction * 100:3.0f}% {stage}"
 
 
 def _read_npy(path: Path):
