@@ -167,3 +167,272 @@ def test_kernels_report_progress(method, rng):
     counters.counters[:] = [7, 7, 7]
     fastclust.linkage(rng.random((50, 3)), method)
     assert counters.counters.tolist() == [7, 7, 7]
+
+
+# ---------------------------------------------------------------------------
+# fastclust cluster FILE
+
+POINTS = [[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0], [20.0, 20.0]]
+
+
+def test_cluster_csv_with_header_and_labels(tmp_path):
+    lines = ["city,x,y"] + [f"c{i},{x},{y}" for i, (x, y) in enumerate(POINTS)]
+    (tmp_path / "pts.csv").write_text("\n".join(lines) + "\n")
+    result = ok(run("cluster", "pts.csv", "--n-clusters", 3, cwd=tmp_path))
+    header, rows = read_labels(result.stdout)
+    assert header == ["label", "cluster"]
+    assert rows == [["c0", "0"], ["c1", "0"], ["c2", "1"], ["c3", "1"], ["c4", "2"]]
+
+
+def test_cluster_tsv_without_header_to_files(tmp_path):
+    lines = ["\t".join(str(v) for v in p) for p in POINTS]
+    (tmp_path / "pts.tsv").write_text("\n".join(lines) + "\n")
+    ok(run("cluster", "pts.tsv", "--method", "single", "--distance-threshold", 1,
+           "--output", "labels.csv", "--linkage", "Z.npy", cwd=tmp_path))
+    header, rows = read_labels((tmp_path / "labels.csv").read_text())
+    # inclusive threshold: the merges at height exactly 1 are made
+    assert rows == [["0", "0"], ["1", "0"], ["2", "1"], ["3", "1"], ["4", "2"]]
+    np.testing.assert_array_equal(np.load(tmp_path / "Z.npy"),
+                                  fastclust.linkage(POINTS, "single"))
+
+
+def test_cluster_threshold_just_below_a_merge(tmp_path):
+    (tmp_path / "pts.tsv").write_text("\n".join(f"{x}\t{y}" for x, y in POINTS) + "\n")
+    result = ok(run("cluster", "pts.tsv", "--method", "single", "--distance-threshold",
+                    0.999, cwd=tmp_path))
+    _, rows = read_labels(result.stdout)
+    assert [r[1] for r in rows] == ["0", "1", "2", "3", "4"]
+
+
+def test_cluster_npy_observations_and_condensed(tmp_path):
+    np.save(tmp_path / "x.npy", np.array(POINTS))
+    np.save(tmp_path / "d.npy", fastclust.pdist(POINTS))
+    for name in ("x.npy", "d.npy"):
+        result = ok(run("cluster", name, "--method", "average", "--n-clusters", 2,
+                        cwd=tmp_path))
+        _, rows = read_labels(result.stdout)
+        assert rows == [["0", "0"], ["1", "0"], ["2", "0"], ["3", "0"], ["4", "1"]]
+
+
+def test_cluster_label_column_and_delimiter(tmp_path):
+    lines = ["x;y;name"] + [f"{x};{y};p{i}" for i, (x, y) in enumerate(POINTS)]
+    (tmp_path / "pts.txt").write_text("\n".join(lines) + "\n")
+    result = ok(run("cluster", "pts.txt", "--delimiter", ";", "--label-column", 3,
+                    "--n-clusters", 2, "--method", "ward", cwd=tmp_path))
+    _, rows = read_labels(result.stdout)
+    assert [r[0] for r in rows] == [f"p{i}" for i in range(5)]
+    assert [r[1] for r in rows] == ["0", "0", "0", "0", "1"]
+
+
+def test_cluster_usarrests_matches_demo(tmp_path):
+    ds = load_usarrests()
+    X = (ds.data - ds.data.mean(axis=0)) / ds.data.std(axis=0, ddof=1)
+    with open(tmp_path / "us.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["state", *ds.feature_names])
+        writer.writerows([name, *row] for name, row in zip(ds.sample_names, X.tolist()))
+    result = ok(run("cluster", "us.csv", "--n-clusters", 4, cwd=tmp_path))
+    _, rows = read_labels(result.stdout)
+    assert [r[0] for r in rows] == list(ds.sample_names)
+    assert "".join(r[1] for r in rows) == R_AVERAGE_K4
+
+
+# ---------------------------------------------------------------------------
+# User errors: exit status 2, one message, no traceback
+
+GOOD = "name,x,y\na,0,0\nb,0,1\nc,5,5\n"
+
+ERROR_CASES = [
+    # (file name, file content, extra arguments, expected part of the message)
+    ("missing.csv", None, ["--n-clusters", "2"], "'missing.csv' does not exist"),
+    ("bad.csv", "name,x,y\na,0,0\nb,0,abc\n", ["--n-clusters", "2"],
+     "bad.csv, line 3, column 3 ('y'): 'abc' is not a number"),
+    ("nan.csv", "name,x,y\na,0,0\nb,NaN,1\n", ["--n-clusters", "2"],
+     "nan.csv, line 3, column 2 ('x') is NaN"),
+    ("inf.csv", "1,2\n3,inf\n", ["--n-clusters", "2"], "line 2, column 2 is 'inf'"),
+    ("empty-cell.csv", "name,x,y\na,0,0\nb,,1\n", ["--n-clusters", "2"],
+     "line 3, column 2 ('x') is empty"),
+    ("ragged.csv", "name,x,y\na,0,0\nb,1\n", ["--n-clusters", "2"],
+     "ragged.csv, line 3 has 2 fields; expected 3"),
+    ("quote.csv", 'a,"0\n', ["--n-clusters", "1"], "quote.csv, line 1: malformed CSV"),
+    ("blank.csv", "\n\n", ["--n-clusters", "1"], "blank.csv contains no data"),
+    ("header-only.csv", "x,y\n", ["--n-clusters", "1"], "has a header row but no data rows"),
+    ("one-row.csv", "1,2\n", ["--n-clusters", "1"], "needs at least 2"),
+    ("noheader.csv", GOOD, ["--n-clusters", "2", "--no-header"],
+     "line 1, column 2: 'x' is not a number"),
+    ("good.csv", GOOD, ["--n-clusters", "9"],
+     "--n-clusters must be between 1 and the number of rows (3); got 9"),
+    ("good.csv", GOOD, ["--n-clusters", "0"], "--n-clusters must be between 1"),
+    ("good.csv", GOOD, ["--n-clusters", "two"], "argument --n-clusters: expected an integer"),
+    ("good.csv", GOOD, ["--distance-threshold", "nan"], "expected a number, got 'nan'"),
+    ("good.csv", GOOD, [], "one of the arguments --n-clusters --distance-threshold is required"),
+    ("good.csv", GOOD, ["--n-clusters", "2", "--method", "foo"],
+     "--method must be one of 'average', 'centroid'"),
+    ("good.csv", GOOD, ["--n-clusters", "2", "--metric", "foo"],
+     "--metric must be one of 'braycurtis'"),
+    ("good.csv", GOOD, ["--n-clusters", "2", "--method", "ward", "--metric", "cityblock"],
+     "requires the Euclidean metric"),                       # ValueError from linkage
+    ("good.csv", GOOD, ["--n-clusters", "2", "--label-column", "7"],
+     "--label-column must be between 0 (none) and the number of columns (3); got 7"),
+    ("good.csv", GOOD, ["--n-clusters", "2", "--delimiter", "ab"],
+     "--delimiter must be a single character"),
+    ("good.csv", GOOD, ["--n-clusters", "2", "--output", "no/such/dir/labels.csv"],
+     "cannot write 'no/such/dir/labels.csv'"),
+    ("latin1.csv", b"caf\xe9,1\nb,2\n", ["--n-clusters", "1"], "is not a UTF-8 text file"),
+    ("wrong.npy", "not an npy file", ["--n-clusters", "1"], "wrong.npy is not a .npy file"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "extra", "message"), ERROR_CASES,
+                         ids=[f"{c[0]}:{' '.join(c[2])}" for c in ERROR_CASES])
+def test_cluster_user_errors(tmp_path, name, content, extra, message):
+    if isinstance(content, bytes):
+        (tmp_path / name).write_bytes(content)
+    elif content is not None:
+        (tmp_path / name).write_text(content)
+    result = run("cluster", name, *extra, cwd=tmp_path)
+    assert_user_error(result, message)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("array", "message"), [
+    (np.arange(4.0), "has length 4, which is not n*(n-1)/2"),
+    (np.array([[0.0, 1.0], [np.nan, 2.0]]), "entry [1, 0] is nan"),
+    (np.array(["a", "b"]), "must hold numbers"),
+    (np.zeros((2, 2, 2)), "must hold a 1-D (condensed distances) or 2-D"),
+    (np.array([1.0, -2.0, 3.0]), "must hold non-negative distances"),  # from linkage
+])
+def test_cluster_npy_user_errors(tmp_path, array, message):
+    np.save(tmp_path / "a.npy", array)
+    assert_user_error(run("cluster", "a.npy", "--n-clusters", 1, cwd=tmp_path), message)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "the following arguments are required: COMMAND"),
+    (["demo", "--n-clusters", "51"],
+     "--n-clusters must be between 1 and the number of rows (50)"),
+    (["demo", "--method", "foo"], "--method must be one of"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_other_user_errors(tmp_path, args, message):
+    assert_user_error(run(*args, cwd=tmp_path), message)
+
+
+def test_demo_out_is_a_file(tmp_path):
+    (tmp_path / "taken").write_text("")
+    assert_user_error(run("demo", "--out", "taken", cwd=tmp_path),
+                      "cannot create the folder 'taken'")
+
+
+def test_help_and_version(tmp_path):
+    assert "cluster" in ok(run("--help", cwd=tmp_path)).stdout
+    assert ok(run("--version", cwd=tmp_path)).stdout.strip() == f"fastclust {fastclust.__version__}"
+
+
+def test_main_in_process_returns_status(capsys):
+    from fastclust.cli import main
+
+    assert main(["cluster", "does-not-exist.csv", "--n-clusters", "1"]) == 2
+    assert capsys.readouterr().err == "fastclust: error: 'does-not-exist.csv' does not exist.\n"
+
+
+# ---------------------------------------------------------------------------
+# the CLI's cuts: by count (cut_tree) and by height (fcluster), labels by first appearance
+
+
+def first_appearance(labels):
+    """Renumber labels 0..k-1 in order of first appearance."""
+    seen = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in np.asarray(labels).tolist()])
+
+
+@pytest.fixture(scope="module")
+def usarrests_z():
+    """Standardised USArrests: 1225 distinct distances, so no ties in any method."""
+    ds = load_usarrests()
+    return (ds.data - ds.data.mean(axis=0)) / ds.data.std(axis=0, ddof=1)
+
+
+MONOTONE = ["single", "complete", "average", "weighted", "ward"]
+
+
+@pytest.mark.parametrize("method", MONOTONE)
+def test_cut_by_count_matches_scipy_maxclust(usarrests_z, method):
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    Z = fastclust.linkage(usarrests_z, method)
+    for k in (1, 2, 3, 4, 7, 25, 49, 50):
+        labels = cut_by_count(Z, k)
+        assert labels.dtype == np.intp and labels.shape == (50,)
+        expected = first_appearance(hierarchy.fcluster(Z, k, criterion="maxclust"))
+        np.testing.assert_array_equal(labels, expected)
+
+
+@pytest.mark.parametrize("method", [*MONOTONE, "centroid", "median"])
+def test_cut_by_height_matches_scipy_distance(usarrests_z, method):
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    Z = fastclust.linkage(usarrests_z, method)
+    heights = np.sort(Z[:, 2])
+    midpoints = (heights[:-1] + heights[1:]) / 2
+    for t in [-1.0, 0.0, *heights[::5].tolist(), *midpoints[::7].tolist(), heights[-1], np.inf]:
+        expected = first_appearance(hierarchy.fcluster(Z, t, criterion="distance"))
+        np.testing.assert_array_equal(cut_by_height(Z, t), expected)
+
+
+@pytest.mark.parametrize("method", MONOTONE)
+def test_cuts_match_scipy_on_random_points(rng, method):
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    Z = fastclust.linkage(rng.random((120, 3)), method)     # tie-free almost surely
+    for k in (1, 2, 5, 30, 120):
+        expected = first_appearance(hierarchy.fcluster(Z, k, criterion="maxclust"))
+        np.testing.assert_array_equal(cut_by_count(Z, k), expected)
+    for t in np.quantile(Z[:, 2], [0.1, 0.5, 0.9]).tolist():
+        expected = first_appearance(hierarchy.fcluster(Z, t, criterion="distance"))
+        np.testing.assert_array_equal(cut_by_height(Z, t), expected)
+
+
+@pytest.mark.parametrize("method", ["centroid", "median"])
+def test_cut_by_count_with_inversions_gives_k_clusters(usarrests_z, method):
+    Z = fastclust.linkage(usarrests_z, method)
+    assert (np.diff(Z[:, 2]) < 0).any()              # the data do have inversions
+    for k in range(1, 51):
+        labels = cut_by_count(Z, k)
+        assert labels.max() + 1 == k
+        np.testing.assert_array_equal(labels, first_appearance(labels))
+        # the first n - k merges, done naively
+        members = {i: {i} for i in range(50)}
+        for s, (a, b) in enumerate(Z[: 50 - k, :2].astype(int).tolist()):
+            members[50 + s] = members.pop(a) | members.pop(b)
+        groups = {frozenset(g) for g in members.values()}
+        assert groups == {frozenset(np.flatnonzero(labels == c)) for c in range(k)}
+
+
+def test_cut_labels_in_order_of_first_appearance():
+    # 0 and 3 merge first, then 1 and 2: with two clusters, 0 and 3 get label 0
+    Z = np.array([[0, 3, 1.0, 2], [1, 2, 2.0, 2], [4, 5, 3.0, 4]])
+    np.testing.assert_array_equal(cut_by_count(Z, 2), [0, 1, 1, 0])
+    np.testing.assert_array_equal(cut_by_count(Z, 3), [0, 1, 2, 0])
+    np.testing.assert_array_equal(cut_by_count(Z, 4), [0, 1, 2, 3])
+    np.testing.assert_array_equal(cut_by_count(Z, 1), [0, 0, 0, 0])
+    np.testing.assert_array_equal(cut_by_height(Z, 2.0), [0, 1, 1, 0])     # inclusive
+    np.testing.assert_array_equal(cut_by_height(Z, np.nextafter(2.0, 0)), [0, 1, 2, 0])
+
+
+def test_cut_by_height_with_an_inversion_keeps_subtrees_whole():
+    # row 1 joins cluster 3 = {0, 1} (height 2) with 2 at height 1.5 (an inversion)
+    Z = np.array([[0, 1, 2.0, 2], [2, 3, 1.5, 3]])
+    np.testing.assert_array_equal(cut_by_height(Z, 1.7), [0, 1, 2])
+    np.testing.assert_array_equal(cut_by_height(Z, 2.0), [0, 0, 0])
+    np.testing.assert_array_equal(cut_by_count(Z, 2), [0, 0, 1])
+
+
+def test_cut_single_observation():
+    Z = np.empty((0, 4))
+    np.testing.assert_array_equal(cut_by_count(Z, 1), [0])
+    np.testing.assert_array_equal(cut_by_height(Z, 0.0), [0])
+
+
+def test_cut_accepts_lists_and_numpy_scalars():
+    Z = [[0, 1, 1.0, 2], [2, 3, 2.0, 3]]
+    np.testing.assert_array_equal(cut_by_count(Z, np.int64(2)), [0, 0, 1])
+    np.testing.assert_array_equal(cut_by_height(Z, np.float32(1.0)), [0, 0, 1])
+    np.testing.assert_array_equal(cut_by_height(Z, 5), [0, 0, 0])
