@@ -274,3 +274,16 @@ def naive_diana(y) -> set:
         todo.append(sorted(splinter))
         todo.append(rest)
     return out
+
+
+def chain(n) -> np.ndarray:
+    """Z of a caterpillar tree: row s joins the cluster so far with observation s + 1.
+
+    The deepest tree there is (depth n - 1): what breaks recursive tree walks.
+    """
+    Z = np.empty((n - 1, 4))
+    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
+    Z[:, 1] = np.arange(1, n)
+    Z[:, 2] = np.arange(1, n, dtype=float)
+    Z[:, 3] = np.arange(2, n + 1)
+    return Z
