@@ -7,6 +7,7 @@ Muellner's generic algorithm for centroid and median.
 """
 from ._distance import cdist, pdist, squareform
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._linkage_vector import linkage_vector
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
                     is_isomorphic, is_monotonic, is_valid_im, is_valid_linkage, leaders,
@@ -39,6 +40,7 @@ __all__ = [
     "leaders",
     "leaves_list",
     "linkage",
+    "linkage_vector",
     "maxRstat",
     "maxdists",
     "maxinconsts",
