@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
+MODULES = ["fastclust._linkage", "fastclust._linkage_vector", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
            "fastclust.cli"]
 
 

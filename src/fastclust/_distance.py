@@ -200,7 +200,7 @@ def _check_dtype(dtype):
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+    if dt is None or dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise ValueError(f"`dtype` must be None, numpy.float64 or numpy.float32; got {dtype!r}.")
     return dt
 

@@ -46,6 +46,14 @@ cdef enum:
 cdef index_t PARALLEL_MIN_WORK = 1 << 20
 
 
+def _set_parallel_min_work(index_t work):
+    """Set the threshold above (returns the old value); for tests of the threaded paths."""
+    global PARALLEL_MIN_WORK
+    old = PARALLEL_MIN_WORK
+    PARALLEL_MIN_WORK = work
+    return old
+
+
 cdef inline bint edge_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
     return d1 < d2 or (d1 == d2 and k1 < k2)
 
