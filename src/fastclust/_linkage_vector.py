@@ -135,9 +135,9 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
            [2., 3., 2., 2.],
            [4., 5., 4., 4.]])
     >>> fastclust.linkage_vector(X, "ward")[-1]
-    array([4.        , 5.        , 6.70820393, 4.        ])
-    >>> fastclust.linkage_vector(X, "single", "minkowski", 1)[-1, 2]
-    4.0
+    array([4.        , 5.        , 6.51920241, 4.        ])
+    >>> fastclust.linkage_vector(X, "single", "minkowski", 1)[:, 2]
+    array([1., 2., 4.])
     """
     spec = check_method(method)
     if spec.name not in VECTOR_METHODS:
