@@ -68,16 +68,29 @@ CHILD = """
 import sys, numpy as np, fastclust
 X = np.load(sys.argv[1])
 np.save(sys.argv[2], fastclust.pdist(X))
+for method in VECTOR_METHODS:
+    for dtype in (np.float64, np.float32):
+        np.save(sys.argv[2] + method + np.dtype(dtype).name + ".npy",
+                fastclust.linkage_vector(X.astype(dtype), method))
 """
+VECTOR_METHODS = ["single", "ward", "centroid", "median"]
 
 
-def test_vectorised_rows_match_portable_loop(tmp_path, rng):
+def test_vectorised_loops_match_portable_loops(tmp_path, rng):
+    # pdist's Euclidean rows and linkage_vector's inner loops, AVX2 against portable
     X = rng.normal(size=(203, 7))
+    X[:30] = np.round(X[:30])                 # some ties
     np.save(tmp_path / "x.npy", X)
     env = dict(os.environ, FASTCLUST_NO_AVX2="1")
-    subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "x.npy"),
-                    str(tmp_path / "y.npy")], env=env, check=True, timeout=120)
-    np.testing.assert_array_equal(fastclust.pdist(X), np.load(tmp_path / "y.npy"))
+    out = str(tmp_path / "y.npy")
+    subprocess.run([sys.executable, "-c", f"VECTOR_METHODS = {VECTOR_METHODS!r}\n" + CHILD,
+                    str(tmp_path / "x.npy"), out], env=env, check=True, timeout=120)
+    np.testing.assert_array_equal(fastclust.pdist(X), np.load(out))
+    for method in VECTOR_METHODS:
+        for dtype in (np.float64, np.float32):
+            np.testing.assert_array_equal(
+                fastclust.linkage_vector(X.astype(dtype), method),
+                np.load(out + method + np.dtype(dtype).name + ".npy"), err_msg=method)
 
 
 @pytest.mark.parametrize("dtype", ["float16", np.int64, "complex128", "foo"])

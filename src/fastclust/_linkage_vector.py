@@ -180,8 +180,10 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
     if extraarg is not None:
         raise ValueError(f"`extraarg` must be None for metric='euclidean'; got {_short(extraarg)}.")
     _check_no_overflow(X)
-    C = np.array(X, dtype=X.dtype, order="C", copy=True)   # the centroid workspace
-    return _centroid_methods(C, spec, resolve_workers(workers))
+    CT = np.ascontiguousarray(X.T)          # the centroid workspace (d, n), X's type
+    if np.shares_memory(CT, X):
+        CT = CT.copy()
+    return _centroid_methods(CT, spec, resolve_workers(workers))
 
 
 def _kdtree_single(X, name, extraarg, workers):
@@ -231,17 +233,24 @@ def _metric_kwargs(name: str, extraarg, d: int) -> dict:
 
 def _single_prim(X, name: str, extraarg, workers):
     from ._metrics import row_norms
-    from ._vector import prim_linkage
+    from ._vector import prim_euclidean_linkage, prim_linkage
 
     n, d = X.shape
     kwargs = _metric_kwargs(name, extraarg, d)
     if name == "minkowski" and kwargs.get("p") == math.inf:
         name, kwargs = "chebyshev", {}
     code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
-    norms = row_norms(X, code, args.get("w", np.empty(0)))
     edge_d = np.empty(n - 1)
     edge_i = np.empty(n - 1, dtype=np.intp)
     edge_j = np.empty(n - 1, dtype=np.intp)
+    if code == METRICS["euclidean"].code and not args:
+        # the vectorised path: a transposed (d, n) workspace of X's type
+        _check_no_overflow(X)
+        XT = np.empty((d, n), dtype=X.dtype)
+        status = prim_euclidean_linkage(X, XT, edge_d, edge_i, edge_j, resolve_workers(workers))
+        raise_for_status(status, "linkage_vector single")
+        return _tree_to_Z(edge_d, edge_i, edge_j, n)
+    norms = row_norms(X, code, args.get("w", np.empty(0)))
     bad = np.full(2, -1, dtype=np.intp)
     status = prim_linkage(X, code, p, norms, edge_d, edge_i, edge_j, bad,
                           resolve_workers(workers), **args)
@@ -316,7 +325,7 @@ def _centroid_methods(C, spec, workers: int):
     from ._relabel import label_merges
     from ._vector import centroid_linkage
 
-    n = C.shape[0]
+    n = C.shape[1]
     a = np.empty(n - 1, dtype=np.intp)
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)

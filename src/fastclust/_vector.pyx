@@ -25,14 +25,30 @@ import numpy as np
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, sqrt
-from libc.string cimport memmove
 
-from ._common cimport (condensed_index, position_of, reraise_pending, index_t, signals_pending,
+from ._common cimport (condensed_index, reraise_pending, index_t, signals_pending,
                        STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_CENTROID, METHOD_MEDIAN, METHOD_WARD)
 from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
                               METRIC_EUCLIDEAN)
+
+cdef extern from "_vector_kernels.h":
+    void fc_prim_euclid_f64(const double* XT, index_t ld, index_t m, index_t d, const double* xu,
+                            index_t u, const index_t* rest, index_t n, double* key_d,
+                            index_t* key_k, index_t* key_u, double* best_d, index_t* best_k,
+                            index_t* best_t) noexcept nogil
+    void fc_prim_euclid_f32(const float* XT, index_t ld, index_t m, index_t d, const double* xu,
+                            index_t u, const index_t* rest, index_t n, double* key_d,
+                            index_t* key_k, index_t* key_u, double* best_d, index_t* best_k,
+                            index_t* best_t) noexcept nogil
+    void fc_dist_row_f64(const double* x, const double* XT, index_t ld, index_t p0, index_t p1,
+                         index_t d, const double* pen, int ward, double s_x, const double* sz,
+                         double* out) noexcept nogil
+    void fc_dist_row_f32(const double* x, const float* XT, index_t ld, index_t p0, index_t p1,
+                         index_t d, const double* pen, int ward, double s_x, const double* sz,
+                         double* out) noexcept nogil
+    index_t fc_argmin(const double* out, index_t p0, index_t p1) noexcept nogil
 
 # A distance was NaN or infinite (e.g. the cosine distance of a zero vector);
 # the pair is reported in `bad`. _linkage_vector.py turns it into a ValueError.
@@ -168,6 +184,111 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
     return STATUS_OK
 
 
+cdef inline void prim_euclid_range(const floating* XT, index_t ld, index_t lo, index_t hi,
+                                   index_t d, const double* xu, index_t u, index_t* rest,
+                                   index_t n, double* key_d, index_t* key_k, index_t* key_u,
+                                   double* bd, index_t* bk, index_t* bt) noexcept nogil:
+    if floating is double:
+        fc_prim_euclid_f64(XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
+                           key_k + lo, key_u + lo, bd, bk, bt)
+    else:
+        fc_prim_euclid_f32(XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
+                           key_k + lo, key_u + lo, bd, bk, bt)
+    if bt[0] >= 0:
+        bt[0] += lo
+
+
+cdef int prim_euclid_core(const floating* X, floating* XT, index_t n, index_t d, int workers,
+                          index_t* rest, double* key_d, index_t* key_k, index_t* key_u,
+                          double* xu,                                      # scratch, d
+                          double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
+                          double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
+    """Prim for the unweighted Euclidean metric on XT, the points not yet in the tree.
+
+    XT (d, n) holds the points of rest[0:m] in its first m columns; a point
+    that joins the tree is replaced by the last one (swap-remove), so every
+    step streams m contiguous columns through the vectorised loop.
+    """
+    cdef index_t m = n - 1, t, k, u = 0, step, work = 0, c, nthreads, bt, bk
+    cdef double bd
+    for t in range(m):
+        rest[t] = t + 1
+        key_d[t] = INFINITY
+        key_k[t] = -1
+        key_u[t] = -1
+        for k in range(d):
+            XT[k * n + t] = X[(t + 1) * d + k]
+    for step in range(n - 1):
+        for k in range(d):
+            xu[k] = X[u * d + k]
+        nthreads = workers if m * (d + 2) >= PARALLEL_MIN_WORK * workers else 1
+        if nthreads > 1 and m >= 8 * nthreads:
+            for c in prange(nthreads, schedule='static', num_threads=nthreads):
+                prim_euclid_range(XT, n, c * m // nthreads, (c + 1) * m // nthreads, d, xu, u,
+                                  rest, n, key_d, key_k, key_u, &loc_d[c], &loc_k[c], &loc_t[c])
+            bt = loc_t[0]
+            bd = loc_d[0]
+            bk = loc_k[0]
+            for c in range(1, nthreads):
+                if edge_less(loc_d[c], loc_k[c], bd, bk):
+                    bt = loc_t[c]
+                    bd = loc_d[c]
+                    bk = loc_k[c]
+        else:
+            prim_euclid_range(XT, n, 0, m, d, xu, u, rest, n, key_d, key_k, key_u,
+                              &bd, &bk, &bt)
+        if bt < 0:
+            return STATUS_BUG
+        u = rest[bt]
+        edge_d[step] = bd
+        edge_i[step] = min(u, key_u[bt])
+        edge_j[step] = max(u, key_u[bt])
+        m -= 1
+        rest[bt] = rest[m]
+        key_d[bt] = key_d[m]
+        key_k[bt] = key_k[m]
+        key_u[bt] = key_u[m]
+        for k in range(d):
+            XT[k * n + bt] = XT[k * n + m]
+        work += (m + 1) * (d + 2)
+        if work > SIGNAL_CHECK_WORK:
+            work = 0
+            if signals_pending():
+                return STATUS_INTERRUPTED
+    return STATUS_OK
+
+
+def prim_euclidean_linkage(const floating[:, ::1] X,   # in: (n, d) observations
+                           floating[:, ::1] XT,        # scratch: (d, n), same dtype as X
+                           double[::1] edge_d,         # out, length n - 1
+                           index_t[::1] edge_i,        # out, length n - 1
+                           index_t[::1] edge_j,        # out, length n - 1
+                           int workers=1):             # in
+    """Minimum spanning tree of the rows of X, unweighted Euclidean, by Prim on the fly.
+
+    Preconditions: n >= 2, X finite with squared distances below the float64
+    overflow. Writes the n - 1 tree edges (unsorted, edge_i < edge_j), each
+    distance bit-identical to pdist(X). Returns a status code.
+    """
+    cdef index_t n = X.shape[0], d = X.shape[1]
+    cdef index_t[::1] rest = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] key_k = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] key_u = np.empty(n, dtype=np.intp)
+    cdef double[::1] key_d = np.empty(n)
+    cdef double[::1] xu = np.empty(d)
+    cdef double[::1] loc_d = np.empty(workers)
+    cdef index_t[::1] loc_k = np.empty(workers, dtype=np.intp)
+    cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
+    cdef int status
+    with nogil:
+        status = prim_euclid_core(&X[0, 0], &XT[0, 0], n, d, workers, &rest[0], &key_d[0],
+                                  &key_k[0], &key_u[0], &xu[0], &loc_d[0], &loc_k[0],
+                                  &loc_t[0], &edge_d[0], &edge_i[0], &edge_j[0])
+    if status == STATUS_INTERRUPTED:
+        reraise_pending()
+    return status
+
+
 def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
                  int metric,                   # in: METRIC_* code
                  double p,                     # in: Minkowski exponent
@@ -218,103 +339,170 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
 
 
 # ---------------------------------------------------------------------------
-# Centroids: shared helpers
+# Centroids: a compact transposed layout
 # ---------------------------------------------------------------------------
+#
+# CT[k * ld + p] is coordinate k of the cluster at position p; act[p] its slot
+# (positions in increasing slot order), where_[slot] its position, sz[p] its
+# size, pen[p] 0 while alive and +inf once merged away (a dead position's
+# distance is then +inf or NaN, never a minimum). cnt positions are in use;
+# when more than half of them are dead, the live ones are moved down (order
+# kept), so scans touch at most twice the live clusters.
 
-cdef inline double ward_dist(const floating* C, index_t d, const double* size,
-                             index_t a, index_t b) noexcept nogil:
-    """Squared Ward distance 2 |a| |b| / (|a| + |b|) ||c_a - c_b||^2 (symmetric in a, b)."""
-    return 2.0 * (size[a] * size[b] / (size[a] + size[b])) * squared_distance(
-        C + a * d, C + b * d, d)
+cdef struct Layout:
+    index_t n
+    index_t d
+    index_t ld
+    index_t cnt
+    index_t live
+    index_t* act
+    index_t* where_
+    double* sz
+    double* pen
+    double* row       # scratch, n: a row of distances
+    double* x         # scratch, d: one centroid in double
 
 
-cdef inline void merge_centroids(floating* C, index_t d, int method, double s_x, double s_y,
-                                 index_t x, index_t y) noexcept nogil:
-    """C[y] = centroid of the union of x and y (median: the midpoint)."""
+cdef inline double sq_at(const floating* CT, const Layout* L, index_t p, index_t q) noexcept nogil:
+    """Squared distance of positions p and q, k order, as the vectorised rows compute it."""
     cdef index_t k
-    cdef double w_x, w_y
-    if method == METHOD_MEDIAN:
-        w_x = 0.5
-        w_y = 0.5
+    cdef double acc = 0.0, diff
+    for k in range(L.d):
+        diff = <double>CT[k * L.ld + p] - <double>CT[k * L.ld + q]
+        acc += diff * diff
+    return acc
+
+
+cdef inline double ward_at(const floating* CT, const Layout* L, index_t p, index_t q) noexcept nogil:
+    """Squared Ward distance 2 (s_p s_q / (s_p + s_q)) ||c_p - c_q||^2 of positions p, q."""
+    return 2.0 * (L.sz[p] * L.sz[q] / (L.sz[p] + L.sz[q])) * sq_at(CT, L, p, q)
+
+
+cdef inline void dist_row(const floating* CT, Layout* L, index_t p, index_t q0, index_t q1,
+                          bint ward, int workers) noexcept nogil:
+    """L.row[q] = distance of positions p and q (+ pen[q]) for q in [q0, q1)."""
+    cdef index_t k, c, nthreads, span = q1 - q0
+    for k in range(L.d):
+        L.x[k] = CT[k * L.ld + p]
+    nthreads = workers if span * (L.d + 4) >= PARALLEL_MIN_WORK * workers else 1
+    if nthreads > 1 and span >= 8 * nthreads:
+        for c in prange(nthreads, schedule='static', num_threads=nthreads):
+            dist_row_range(CT, L, L.sz[p], q0 + c * span // nthreads,
+                           q0 + (c + 1) * span // nthreads, ward)
     else:
-        w_x = s_x / (s_x + s_y)
-        w_y = s_y / (s_x + s_y)
-    for k in range(d):
-        C[y * d + k] = <floating>(w_x * <double>C[x * d + k] + w_y * <double>C[y * d + k])
+        dist_row_range(CT, L, L.sz[p], q0, q1, ward)
+
+
+cdef inline void dist_row_range(const floating* CT, const Layout* L, double s_p, index_t q0,
+                                index_t q1, bint ward) noexcept nogil:
+    if floating is double:
+        fc_dist_row_f64(L.x, CT, L.ld, q0, q1, L.d, L.pen, ward, s_p, L.sz, L.row)
+    else:
+        fc_dist_row_f32(L.x, CT, L.ld, q0, q1, L.d, L.pen, ward, s_p, L.sz, L.row)
+
+
+cdef void layout_init(Layout* L, index_t n, index_t d, index_t* act, index_t* where_,
+                      double* sz, double* pen, double* row, double* x) noexcept nogil:
+    cdef index_t t
+    L.n = n
+    L.d = d
+    L.ld = n
+    L.cnt = n
+    L.live = n
+    L.act = act
+    L.where_ = where_
+    L.sz = sz
+    L.pen = pen
+    L.row = row
+    L.x = x
+    for t in range(n):
+        act[t] = t
+        where_[t] = t
+        sz[t] = 1.0
+        pen[t] = 0.0
+
+
+cdef void layout_kill(floating* CT, Layout* L, index_t p) noexcept nogil:
+    """Position p has been merged away; compact when more than half are dead."""
+    cdef index_t q, out = 0, k
+    L.pen[p] = INFINITY
+    L.where_[L.act[p]] = -1
+    L.live -= 1
+    if L.cnt - L.live <= L.live or L.cnt < 64:
+        return
+    for q in range(L.cnt):
+        if L.pen[q] != 0.0:
+            continue
+        if q != out:
+            for k in range(L.d):
+                CT[k * L.ld + out] = CT[k * L.ld + q]
+            L.act[out] = L.act[q]
+            L.sz[out] = L.sz[q]
+            L.pen[out] = 0.0
+        L.where_[L.act[out]] = out
+        out += 1
+    L.cnt = out
+
+
+cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p, index_t q) noexcept nogil:
+    """Position p becomes the union of p and q (median: the midpoint of the centroids)."""
+    cdef index_t k
+    cdef double w_p, w_q, s_p = L.sz[p], s_q = L.sz[q]
+    if method == METHOD_MEDIAN:
+        w_p = 0.5
+        w_q = 0.5
+    else:
+        w_p = s_p / (s_p + s_q)
+        w_q = s_q / (s_p + s_q)
+    for k in range(L.d):
+        CT[k * L.ld + p] = <floating>(w_p * <double>CT[k * L.ld + p]
+                                      + w_q * <double>CT[k * L.ld + q])
+    L.sz[p] = s_p + s_q
 
 
 # ---------------------------------------------------------------------------
 # ward: nearest-neighbour chain on centroids
 # ---------------------------------------------------------------------------
 
-cdef void ward_scan(const floating* C, index_t d, const double* size, index_t a,
-                    const index_t* act, index_t lo, index_t hi,
-                    double* best_d, index_t* best_b) noexcept nogil:
-    """Nearest active cluster to a among act[lo:hi] (a excluded); ties: lowest slot."""
-    cdef index_t t, b, bb = -1
-    cdef double dist, bd = INFINITY
-    for t in range(lo, hi):
-        b = act[t]
-        if b == a:
-            continue
-        dist = ward_dist(C, d, size, a, b)
-        if dist < bd or bb < 0:
-            bd = dist
-            bb = b
-    best_d[0] = bd
-    best_b[0] = bb
-
-
-cdef int ward_core(floating* C, index_t n, index_t d, int workers,
-                   index_t* act, double* size, index_t* chain,      # scratch, n
-                   double* loc_d, index_t* loc_b,                   # scratch, workers
+cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
                    index_t* out_a, index_t* out_b, double* out_h) noexcept nogil:
-    cdef index_t m = n, t, top = 0, a, b, prev, x, y, step = 0, c, nthreads, work = 0
+    cdef index_t top = 0, a, b, pa, pb, prev, x, y, step = 0, work = 0, q
     cdef double bd, d_prev
-    for t in range(n):
-        act[t] = t
-        size[t] = 1.0
-    while m > 1:
+    while L.live > 1:
         if top == 0:
-            chain[0] = act[0]
+            q = 0
+            while L.pen[q] != 0.0:
+                q += 1
+            chain[0] = L.act[q]          # the lowest active slot
             top = 1
         a = chain[top - 1]
-        nthreads = workers if m * (d + 4) >= PARALLEL_MIN_WORK * workers else 1
-        if nthreads > 1:
-            for c in prange(nthreads, schedule='static', num_threads=nthreads):
-                ward_scan(C, d, size, a, act, c * m // nthreads, (c + 1) * m // nthreads,
-                          &loc_d[c], &loc_b[c])
-            bd = loc_d[0]
-            b = loc_b[0]
-            for c in range(1, nthreads):
-                if loc_b[c] >= 0 and (b < 0 or loc_d[c] < bd or (loc_d[c] == bd and loc_b[c] < b)):
-                    bd = loc_d[c]
-                    b = loc_b[c]
-        else:
-            ward_scan(C, d, size, a, act, 0, m, &bd, &b)
-        if b < 0:
+        pa = L.where_[a]
+        L.pen[pa] = INFINITY             # not its own neighbour
+        dist_row(CT, L, pa, 0, L.cnt, True, workers)
+        L.pen[pa] = 0.0
+        pb = fc_argmin(L.row, 0, L.cnt)  # lowest position = lowest slot among equals
+        if pb < 0:
             return STATUS_BUG
+        bd = L.row[pb]
+        b = L.act[pb]
         if top >= 2:
             prev = chain[top - 2]
-            d_prev = ward_dist(C, d, size, a, prev)
-            if d_prev <= bd:           # ties keep the chain's predecessor: termination
+            d_prev = ward_at(CT, L, pa, L.where_[prev])
+            if d_prev <= bd:             # ties keep the chain's predecessor: termination
                 b = prev
                 bd = d_prev
-        work += m * (d + 4)
+        work += L.cnt * (L.d + 4)
         if top >= 2 and b == chain[top - 2]:
             top -= 2
-            x = min(a, b)              # the merged cluster keeps the smaller slot,
-            y = max(a, b)              # as in _nn_chain.pyx
+            x = min(a, b)                # the merged cluster keeps the smaller slot,
+            y = max(a, b)                # as in _nn_chain.pyx
             out_a[step] = x
             out_b[step] = y
             out_h[step] = sqrt(bd)
             step += 1
-            merge_centroids(C, d, METHOD_WARD, size[y], size[x], y, x)
-            size[x] = size[x] + size[y]
-            t = position_of(act, m, y)
-            memmove(act + t, act + t + 1, (m - t - 1) * sizeof(index_t))
-            m -= 1
-            if top == 0:               # restart the chain at the new cluster
+            merge_into(CT, L, METHOD_WARD, L.where_[x], L.where_[y])
+            layout_kill(CT, L, L.where_[y])
+            if top == 0:                 # restart the chain at the new cluster
                 chain[0] = x
                 top = 1
         else:
@@ -331,44 +519,33 @@ cdef int ward_core(floating* C, index_t n, index_t d, int workers,
 # centroid, median: generic algorithm on centroids
 # ---------------------------------------------------------------------------
 
-cdef void nearest_above(const floating* C, index_t d, index_t i, const index_t* act,
-                        index_t from_pos, index_t m, index_t* nbr, double* mind) noexcept nogil:
-    """Exact nearest neighbour of slot i among act[from_pos:m] (all > i); ties: lowest slot."""
-    cdef index_t t, best_j = -1
-    cdef double best = INFINITY, dist
-    for t in range(from_pos, m):
-        dist = squared_distance(C + i * d, C + act[t] * d, d)
-        if dist < best or best_j < 0:
-            best = dist
-            best_j = act[t]
-    nbr[i] = best_j
-    mind[i] = best
+cdef inline void nearest_above(const floating* CT, Layout* L, index_t i, index_t* nbr,
+                               double* mind, int workers) noexcept nogil:
+    """Exact nearest neighbour of slot i among the active slots above it; ties: lowest slot."""
+    cdef index_t p = L.where_[i], q
+    dist_row(CT, L, p, p + 1, L.cnt, False, workers)
+    q = fc_argmin(L.row, p + 1, L.cnt)
+    if q < 0:
+        nbr[i] = -1
+        mind[i] = INFINITY
+    else:
+        nbr[i] = L.act[q]
+        mind[i] = L.row[q]
 
 
-cdef void update_range(const floating* C, index_t d, index_t y, const index_t* act,
-                       index_t lo, index_t hi, double* new_d) noexcept nogil:
-    """new_d[t] = squared distance from act[t] to the merged centroid in slot y."""
-    cdef index_t t
-    for t in range(lo, hi):
-        new_d[t] = squared_distance(C + act[t] * d, C + y * d, d)
-
-
-cdef int generic_core(floating* C, index_t n, index_t d, int method, int workers,
-                      index_t* act, double* size, index_t* nbr, double* mind,
-                      index_t* heap_slots, index_t* heap_where, double* new_d,  # scratch, n
+cdef int generic_core(floating* CT, Layout* L, int method, int workers,
+                      index_t* nbr, double* mind, index_t* heap_slots, index_t* heap_where,
                       index_t* out_a, index_t* out_b, double* out_h) noexcept nogil:
-    cdef index_t m = n, i, t, k, x, y, pos_x, pos_y, step, c, nthreads, work = 0
-    cdef double d_xy, s_x, s_y
+    cdef index_t n = L.n, i, q, k, x, y, px, py, step, work = 0
     cdef Heap heap
-    for t in range(n):
-        act[t] = t
-        size[t] = 1.0
-    # Nearest neighbour above each slot: the n^2/2 pass, shared between threads.
-    nthreads = workers if n * d >= PARALLEL_MIN_WORK else 1
-    for i in prange(n - 1, schedule='dynamic', num_threads=nthreads):
-        nearest_above(C, d, i, act, i + 1, n, nbr, mind)
-    if signals_pending():
-        return STATUS_INTERRUPTED
+    # Nearest neighbour above each slot: the n^2/2 pass.
+    for i in range(n - 1):
+        nearest_above(CT, L, i, nbr, mind, workers)
+        work += (n - i) * L.d
+        if work > SIGNAL_CHECK_WORK:
+            work = 0
+            if signals_pending():
+                return STATUS_INTERRUPTED
     heap.slots = heap_slots
     heap.where = heap_where
     heap.mind = mind
@@ -386,48 +563,37 @@ cdef int generic_core(floating* C, index_t n, index_t d, int method, int workers
         while True:
             x = heap_slots[0]
             y = nbr[x]
-            if y >= 0 and mind[x] == squared_distance(C + x * d, C + y * d, d):
+            if y >= 0 and mind[x] == sq_at(CT, L, L.where_[x], L.where_[y]):
                 break
-            pos_x = position_of(act, m, x)
-            nearest_above(C, d, x, act, pos_x + 1, m, nbr, mind)
-            work += (m - pos_x) * d
+            nearest_above(CT, L, x, nbr, mind, workers)
+            work += (L.cnt - L.where_[x]) * L.d
             sift_down(&heap, 0)
-        d_xy = mind[x]
         out_a[step] = x
         out_b[step] = y
-        out_h[step] = d_xy
-        s_x = size[x]
-        s_y = size[y]
+        out_h[step] = mind[x]
         heap_remove(&heap, x)
-        pos_x = position_of(act, m, x)
-        memmove(act + pos_x, act + pos_x + 1, (m - pos_x - 1) * sizeof(index_t))
-        m -= 1
-        merge_centroids(C, d, method, s_x, s_y, x, y)
-        size[y] = s_x + s_y
-        pos_y = position_of(act, m, y)
+        px = L.where_[x]
+        py = L.where_[y]
+        merge_into(CT, L, method, py, px)     # the merged cluster takes the larger slot
+        layout_kill(CT, L, px)
+        py = L.where_[y]
         # Slots below y: distance to the new centroid; keep each lower bound valid.
-        nthreads = workers if pos_y * d >= PARALLEL_MIN_WORK * workers else 1
-        if nthreads > 1:
-            for c in prange(nthreads, schedule='static', num_threads=nthreads):
-                update_range(C, d, y, act, c * pos_y // nthreads, (c + 1) * pos_y // nthreads,
-                             new_d)
-        else:
-            update_range(C, d, y, act, 0, pos_y, new_d)
-        for t in range(pos_y):
-            k = act[t]
-            if new_d[t] < mind[k]:
-                mind[k] = new_d[t]
+        dist_row(CT, L, py, 0, py, False, workers)
+        for q in range(py):
+            if L.pen[q] != 0.0:
+                continue
+            k = L.act[q]
+            if L.row[q] < mind[k]:
+                mind[k] = L.row[q]
                 nbr[k] = y
                 sift_up(&heap, heap_where[k])
             elif nbr[k] == x:
                 nbr[k] = y           # mind[k] stays a valid lower bound
         # Row of y: its new nearest neighbour above.
-        if pos_y + 1 < m:
-            nearest_above(C, d, y, act, pos_y + 1, m, nbr, mind)
+        if heap_where[y] >= 0:
+            nearest_above(CT, L, y, nbr, mind, workers)
             heap_update(&heap, y)
-        elif heap_where[y] >= 0:
-            heap_remove(&heap, y)    # no active slot above y any more
-        work += m * d
+        work += L.cnt * L.d
         if work > SIGNAL_CHECK_WORK:
             work = 0
             if signals_pending():
@@ -437,40 +603,42 @@ cdef int generic_core(floating* C, index_t n, index_t d, int method, int workers
     return STATUS_OK
 
 
-def centroid_linkage(floating[:, ::1] C,        # in/out: (n, d) observations, overwritten
+def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, transposed
                      int method,                # in: METHOD_WARD, METHOD_CENTROID or METHOD_MEDIAN
                      index_t[::1] out_a,        # out, length n - 1
                      index_t[::1] out_b,        # out
                      double[::1] out_h,         # out: heights in merge order
                      int workers=1):            # in
-    """Ward, centroid or median linkage of the rows of C, using C as the centroid workspace.
+    """Ward, centroid or median linkage, using CT (the observations transposed) as workspace.
 
-    Preconditions: n >= 2, C finite, C-contiguous, with squared distances
-    below the float64 overflow. C is left unspecified. Merge s joins the
+    Preconditions: n >= 2, CT finite and C-contiguous with squared distances
+    below the float64 overflow. CT is left unspecified. Merge s joins the
     clusters in slots out_a[s] < out_b[s] (each slot is one of the cluster's
     observations) at height out_h[s]; ward's merges come in chain order (sort
     them by height), centroid's and median's in the order performed.
     Returns a status code.
     """
-    cdef index_t n = C.shape[0], d = C.shape[1]
+    cdef index_t d = CT.shape[0], n = CT.shape[1]
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] where_ = np.empty(n, dtype=np.intp)
     cdef index_t[::1] nbr = np.empty(n, dtype=np.intp)
     cdef index_t[::1] heap_slots = np.empty(n, dtype=np.intp)
     cdef index_t[::1] heap_where = np.empty(n, dtype=np.intp)
-    cdef double[::1] size = np.empty(n)
+    cdef double[::1] sz = np.empty(n)
+    cdef double[::1] pen = np.empty(n)
+    cdef double[::1] row = np.empty(n)
     cdef double[::1] mind = np.empty(n)
-    cdef double[::1] new_d = np.empty(n)
-    cdef double[::1] loc_d = np.empty(workers)
-    cdef index_t[::1] loc_b = np.empty(workers, dtype=np.intp)
+    cdef double[::1] x = np.empty(d)
+    cdef Layout L
     cdef int status
     with nogil:
+        layout_init(&L, n, d, &act[0], &where_[0], &sz[0], &pen[0], &row[0], &x[0])
         if method == METHOD_WARD:
-            status = ward_core(&C[0, 0], n, d, workers, &act[0], &size[0], &nbr[0],
-                               &loc_d[0], &loc_b[0], &out_a[0], &out_b[0], &out_h[0])
+            status = ward_core(&CT[0, 0], &L, workers, &nbr[0], &out_a[0], &out_b[0], &out_h[0])
         else:
-            status = generic_core(&C[0, 0], n, d, method, workers, &act[0], &size[0], &nbr[0],
-                                  &mind[0], &heap_slots[0], &heap_where[0], &new_d[0],
-                                  &out_a[0], &out_b[0], &out_h[0])
+            status = generic_core(&CT[0, 0], &L, method, workers, &nbr[0], &mind[0],
+                                  &heap_slots[0], &heap_where[0], &out_a[0], &out_b[0],
+                                  &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
