@@ -53,21 +53,27 @@ def test_float32_input_and_output_vs_scipy(rng):
     np.testing.assert_allclose(y, ref, rtol=1e-7)
 
 
+ROW_METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev"]
+
+
+@pytest.mark.parametrize("metric", ROW_METRICS)
 @pytest.mark.parametrize("n, d", [(2, 1), (5, 3), (17, 2), (37, 10), (70, 64), (33, 65)])
-def test_euclidean_rows_equal_scipy(rng, n, d):
+def test_vectorised_rows_equal_scipy(rng, metric, n, d):
     # sizes around the 4- and 16-column blocks of the vectorised rows, and d past 64
     # (the scalar path); same operations in the same order as SciPy: equal to ~1e-15
     distance = pytest.importorskip("scipy.spatial.distance")
     X = rng.normal(size=(n, d))
-    np.testing.assert_allclose(fastclust.pdist(X), distance.pdist(X), rtol=1e-14, atol=0)
-    np.testing.assert_allclose(fastclust.cdist(X[: n // 2 + 1], X),
-                               distance.cdist(X[: n // 2 + 1], X), rtol=1e-14, atol=0)
+    np.testing.assert_allclose(fastclust.pdist(X, metric), distance.pdist(X, metric),
+                               rtol=1e-14, atol=0)
+    np.testing.assert_allclose(fastclust.cdist(X[: n // 2 + 1], X, metric),
+                               distance.cdist(X[: n // 2 + 1], X, metric), rtol=1e-14, atol=0)
 
 
 CHILD = """
 import sys, numpy as np, fastclust
 X = np.load(sys.argv[1])
-np.save(sys.argv[2], fastclust.pdist(X))
+for metric in ROW_METRICS:
+    np.save(sys.argv[2] + metric + ".npy", fastclust.pdist(X, metric))
 for method in VECTOR_METHODS:
     for dtype in (np.float64, np.float32):
         np.save(sys.argv[2] + method + np.dtype(dtype).name + ".npy",
@@ -83,9 +89,11 @@ def test_vectorised_loops_match_portable_loops(tmp_path, rng):
     np.save(tmp_path / "x.npy", X)
     env = dict(os.environ, FASTCLUST_NO_AVX2="1")
     out = str(tmp_path / "y.npy")
-    subprocess.run([sys.executable, "-c", f"VECTOR_METHODS = {VECTOR_METHODS!r}\n" + CHILD,
+    setup = f"VECTOR_METHODS = {VECTOR_METHODS!r}\nROW_METRICS = {ROW_METRICS!r}\n"
+    subprocess.run([sys.executable, "-c", setup + CHILD,
                     str(tmp_path / "x.npy"), out], env=env, check=True, timeout=120)
-    np.testing.assert_array_equal(fastclust.pdist(X), np.load(out))
+    for metric in ROW_METRICS:
+        np.testing.assert_array_equal(fastclust.pdist(X, metric), np.load(out + metric + ".npy"))
     for method in VECTOR_METHODS:
         for dtype in (np.float64, np.float32):
             np.testing.assert_array_equal(

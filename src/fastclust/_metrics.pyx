@@ -13,7 +13,8 @@ from libc.stdlib cimport malloc, free
 
 from ._common cimport reraise_pending, index_t, row_base, signals_pending, STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
-                              METRIC_COSINE, METRIC_EUCLIDEAN, METRIC_MAHALANOBIS)
+                              METRIC_CHEBYSHEV, METRIC_CITYBLOCK, METRIC_COSINE,
+                              METRIC_EUCLIDEAN, METRIC_MAHALANOBIS, METRIC_SQEUCLIDEAN)
 
 ctypedef fused out_t:
     float
@@ -22,18 +23,24 @@ ctypedef fused out_t:
 
 cdef extern from "_distance_kernels.h":
     int fc_have_avx2() noexcept nogil
-    void fc_euclidean_row_f64(const double* xi, const double* XT, index_t ld, index_t j0,
-                              index_t j1, index_t d, double* out) noexcept nogil
-    void fc_euclidean_row_f32(const double* xi, const double* XT, index_t ld, index_t j0,
-                              index_t j1, index_t d, float* out) noexcept nogil
+    void fc_metric_row_f64(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
+                           index_t j1, index_t d, double* out) noexcept nogil
+    void fc_metric_row_f32(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
+                           index_t j1, index_t d, float* out) noexcept nogil
 
 
-cdef inline void euclidean_row(const double* xi, const double* XT, index_t ld, index_t j0,
-                               index_t j1, index_t d, out_t* out) noexcept nogil:
+cdef inline bint row_kernel_metric(int metric) noexcept nogil:
+    """Metrics with a vectorised row (unweighted only); codes shared with the kernel."""
+    return (metric == METRIC_EUCLIDEAN or metric == METRIC_SQEUCLIDEAN
+            or metric == METRIC_CITYBLOCK or metric == METRIC_CHEBYSHEV)
+
+
+cdef inline void metric_row(int metric, const double* xi, const double* XT, index_t ld,
+                            index_t j0, index_t j1, index_t d, out_t* out) noexcept nogil:
     if out_t is double:
-        fc_euclidean_row_f64(xi, XT, ld, j0, j1, d, out)
+        fc_metric_row_f64(metric, xi, XT, ld, j0, j1, d, out)
     else:
-        fc_euclidean_row_f32(xi, XT, ld, j0, j1, d, out)
+        fc_metric_row_f32(metric, xi, XT, ld, j0, j1, d, out)
 
 
 cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_t hi,
@@ -42,8 +49,9 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
     """Rows lo..hi-1 of the condensed output (pairs (i, j > i)).
 
     XT: the observations transposed to (d, n) float64, or NULL; with it the
-    unweighted Euclidean rows take the vectorised kernel (same operations, same
-    order, so the same bits as the scalar loop).
+    unweighted euclidean, sqeuclidean, cityblock and chebyshev rows take the
+    vectorised kernel (same operations, same order, so the same bits as the
+    scalar loop).
     """
     cdef index_t i, j, base
     cdef double* scratch = NULL
@@ -56,13 +64,13 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
                 for j in range(i + 1, n):
                     out[base + j] = NAN
             return
+    if XT != NULL:                   # the vectorised rows (unweighted, d <= 64)
+        for i in range(lo, hi):
+            for j in range(d):
+                xi[j] = X[i * d + j]
+            metric_row(prm.metric, xi, XT, n, i + 1, n, d, out + row_base(n, i))
+        return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:   # the fast path, no dispatch
-        if XT != NULL and d <= 64:
-            for i in range(lo, hi):
-                for j in range(d):
-                    xi[j] = X[i * d + j]
-                euclidean_row(xi, XT, n, i + 1, n, d, out + row_base(n, i))
-            return
         for i in range(lo, hi):
             base = row_base(n, i)
             for j in range(i + 1, n):
@@ -89,13 +97,13 @@ cdef void cdist_rows(const floating* XA, const floating* XB, index_t nB, index_t
                 for j in range(nB):
                     out[i * nB + j] = NAN
             return
+    if XT != NULL:
+        for i in range(lo, hi):
+            for j in range(d):
+                xi[j] = XA[i * d + j]
+            metric_row(prm.metric, xi, XT, nB, 0, nB, d, out + i * nB)
+        return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:
-        if XT != NULL and d <= 64:
-            for i in range(lo, hi):
-                for j in range(d):
-                    xi[j] = XA[i * d + j]
-                euclidean_row(xi, XT, nB, 0, nB, d, out + i * nB)
-            return
         for i in range(lo, hi):
             for j in range(nB):
                 out[i * nB + j] = <out_t>sqrt(squared_distance(XA + i * d, XB + j * d, d))
@@ -138,14 +146,16 @@ def row_norms(const floating[:, ::1] X, int metric, const double[::1] w):
     return np.asarray(norms)
 
 
-def transposed_for_euclidean(X, int metric, w):
-    """(d, n) float64 copy of X for the vectorised Euclidean rows, or None.
+def transposed_for_rows(X, int metric, w):
+    """(d, n) float64 copy of X for the vectorised rows, or None.
 
-    Only when the CPU has AVX2, the metric is unweighted Euclidean and d <= 64;
-    the copy costs n*d doubles, small next to the n^2/2 output.
+    Only when the CPU has AVX2, the metric is unweighted euclidean,
+    sqeuclidean, cityblock or chebyshev, and d <= 64; the copy costs n*d
+    doubles, small next to the n^2/2 output.
     """
     import numpy as np
-    if metric != METRIC_EUCLIDEAN or w.shape[0] > 0 or X.shape[1] > 64 or not fc_have_avx2():
+    if (not row_kernel_metric(metric) or w.shape[0] > 0 or X.shape[1] > 64
+            or not fc_have_avx2()):
         return None
     return np.ascontiguousarray(X.T, dtype=np.float64)
 
@@ -181,7 +191,7 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
     cdef const double* XT = NULL
     if n < 2:
         return STATUS_OK
-    XT_arr = transposed_for_euclidean(np.asarray(X), metric, w)
+    XT_arr = transposed_for_rows(np.asarray(X), metric, w)
     if XT_arr is not None:
         XT_view = XT_arr
         XT = &XT_view[0, 0]
@@ -240,7 +250,7 @@ def cdist_rect(const floating[:, ::1] XA,      # in: (nA, d) observations
     cdef const double* XT = NULL
     if nA == 0 or nB == 0:
         return STATUS_OK
-    XT_arr = transposed_for_euclidean(np.asarray(XB), metric, w)
+    XT_arr = transposed_for_rows(np.asarray(XB), metric, w)
     if XT_arr is not None:
         XT_view = XT_arr
         XT = &XT_view[0, 0]
