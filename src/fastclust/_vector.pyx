@@ -30,6 +30,7 @@ from ._common cimport (condensed_index, reraise_pending, index_t, signals_pendin
                        STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_CENTROID, METHOD_MEDIAN, METHOD_WARD)
 from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
+from ._openmp cimport omp_get_thread_num
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
                               METRIC_EUCLIDEAN)
 
@@ -49,6 +50,12 @@ cdef extern from "_vector_kernels.h":
                          index_t d, const double* pen, int ward, double s_x, const double* sz,
                          double* out) noexcept nogil
     index_t fc_argmin(const double* out, index_t p0, index_t p1) noexcept nogil
+    index_t fc_dist_argmin_f64(const double* x, const double* XT, index_t ld, index_t p0,
+                               index_t p1, index_t d, const double* pen, int ward, double s_x,
+                               const double* sz, double* best) noexcept nogil
+    index_t fc_dist_argmin_f32(const double* x, const float* XT, index_t ld, index_t p0,
+                               index_t p1, index_t d, const double* pen, int ward, double s_x,
+                               const double* sz, double* best) noexcept nogil
 
 # A distance was NaN or infinite (e.g. the cosine distance of a zero vector);
 # the pair is reported in `bad`. _linkage_vector.py turns it into a ValueError.
@@ -346,8 +353,9 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
 # (positions in increasing slot order), where_[slot] its position, sz[p] its
 # size, pen[p] 0 while alive and +inf once merged away (a dead position's
 # distance is then +inf or NaN, never a minimum). cnt positions are in use;
-# when more than half of them are dead, the live ones are moved down (order
-# kept), so scans touch at most twice the live clusters.
+# when more than one in nine is dead, the live ones are moved down (order
+# kept), so scans touch at most 1.125 times the live clusters (the scans are
+# bound by memory traffic once the centroids leave L2).
 
 cdef struct Layout:
     index_t n
@@ -401,6 +409,42 @@ cdef inline void dist_row_range(const floating* CT, const Layout* L, double s_p,
         fc_dist_row_f32(L.x, CT, L.ld, q0, q1, L.d, L.pen, ward, s_p, L.sz, L.row)
 
 
+cdef inline index_t dist_argmin_range(const floating* CT, const Layout* L, double s_p,
+                                     index_t q0, index_t q1, bint ward,
+                                     double* best) noexcept nogil:
+    if floating is double:
+        return fc_dist_argmin_f64(L.x, CT, L.ld, q0, q1, L.d, L.pen, ward, s_p, L.sz, best)
+    else:
+        return fc_dist_argmin_f32(L.x, CT, L.ld, q0, q1, L.d, L.pen, ward, s_p, L.sz, best)
+
+
+cdef index_t nearest_in(const floating* CT, Layout* L, index_t p, index_t q0, index_t q1,
+                        bint ward, int workers, double* best) noexcept nogil:
+    """Position of the smallest distance (+ pen) from p to [q0, q1), or -1; ties: lowest."""
+    cdef index_t k, c, nthreads, span = q1 - q0, q, bq
+    cdef double bd
+    for k in range(L.d):
+        L.x[k] = CT[k * L.ld + p]
+    nthreads = workers if span * (L.d + 4) >= PARALLEL_MIN_WORK * workers else 1
+    if nthreads > 1 and span >= 8 * nthreads:
+        for c in prange(nthreads, schedule='static', num_threads=nthreads):
+            # chunk c's result goes to L.row[c] (value) and L.row[n - 1 - c] (position)
+            L.row[c] = INFINITY
+            q = dist_argmin_range(CT, L, L.sz[p], q0 + c * span // nthreads,
+                                  q0 + (c + 1) * span // nthreads, ward, &L.row[c])
+            L.row[L.n - 1 - c] = <double>q
+        bq = -1
+        bd = INFINITY
+        for c in range(nthreads):       # chunks in position order: strict < keeps the lowest
+            q = <index_t>L.row[L.n - 1 - c]
+            if q >= 0 and (bq < 0 or L.row[c] < bd):
+                bq = q
+                bd = L.row[c]
+        best[0] = bd
+        return bq
+    return dist_argmin_range(CT, L, L.sz[p], q0, q1, ward, best)
+
+
 cdef void layout_init(Layout* L, index_t n, index_t d, index_t* act, index_t* where_,
                       double* sz, double* pen, double* row, double* x) noexcept nogil:
     cdef index_t t
@@ -423,12 +467,12 @@ cdef void layout_init(Layout* L, index_t n, index_t d, index_t* act, index_t* wh
 
 
 cdef void layout_kill(floating* CT, Layout* L, index_t p) noexcept nogil:
-    """Position p has been merged away; compact when more than half are dead."""
+    """Position p has been merged away; compact when dead > live / 8."""
     cdef index_t q, out = 0, k
     L.pen[p] = INFINITY
     L.where_[L.act[p]] = -1
     L.live -= 1
-    if L.cnt - L.live <= L.live or L.cnt < 64:
+    if 8 * (L.cnt - L.live) <= L.live or L.cnt < 64:
         return
     for q in range(L.cnt):
         if L.pen[q] != 0.0:
@@ -478,12 +522,10 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
         a = chain[top - 1]
         pa = L.where_[a]
         L.pen[pa] = INFINITY             # not its own neighbour
-        dist_row(CT, L, pa, 0, L.cnt, True, workers)
+        pb = nearest_in(CT, L, pa, 0, L.cnt, True, workers, &bd)   # ties: lowest slot
         L.pen[pa] = 0.0
-        pb = fc_argmin(L.row, 0, L.cnt)  # lowest position = lowest slot among equals
         if pb < 0:
             return STATUS_BUG
-        bd = L.row[pb]
         b = L.act[pb]
         if top >= 2:
             prev = chain[top - 2]
@@ -523,29 +565,81 @@ cdef inline void nearest_above(const floating* CT, Layout* L, index_t i, index_t
                                double* mind, int workers) noexcept nogil:
     """Exact nearest neighbour of slot i among the active slots above it; ties: lowest slot."""
     cdef index_t p = L.where_[i], q
-    dist_row(CT, L, p, p + 1, L.cnt, False, workers)
-    q = fc_argmin(L.row, p + 1, L.cnt)
+    cdef double best
+    q = nearest_in(CT, L, p, p + 1, L.cnt, False, workers, &best)
     if q < 0:
         nbr[i] = -1
         mind[i] = INFINITY
     else:
         nbr[i] = L.act[q]
-        mind[i] = L.row[q]
+        mind[i] = best
+
+
+# The first pass of the generic algorithm, blocked: INIT_ROWS rows share each
+# chunk of INIT_COLS columns while it is in L1/L2, so the n^2/2 distances are
+# computed at arithmetic speed rather than at the speed of memory.
+cdef index_t INIT_ROWS = 64
+cdef index_t INIT_COLS = 256
+
+
+cdef void init_block(const floating* CT, const Layout* L, index_t i0, index_t i1,
+                     index_t* nbr, double* mind, double* x) noexcept nogil:
+    """nbr[i], mind[i] for rows i0..i1-1: nearest position above i (all alive, slot = position)."""
+    cdef index_t n = L.n, i, k, c0, c1, lo, q
+    cdef double b
+    for i in range(i0, i1):
+        nbr[i] = -1
+        mind[i] = INFINITY
+    c0 = i0 + 1
+    while c0 < n:
+        c1 = min(n, c0 + INIT_COLS)
+        for i in range(i0, i1):
+            lo = max(c0, i + 1)
+            if lo >= c1:
+                continue
+            for k in range(L.d):
+                x[k] = CT[k * L.ld + i]
+            if floating is double:
+                q = fc_dist_argmin_f64(x, CT, L.ld, lo, c1, L.d, L.pen, 0, 0.0, L.sz, &b)
+            else:
+                q = fc_dist_argmin_f32(x, CT, L.ld, lo, c1, L.d, L.pen, 0, 0.0, L.sz, &b)
+            if q >= 0 and (nbr[i] < 0 or b < mind[i]):   # chunks in order: the first wins
+                nbr[i] = q
+                mind[i] = b
+        c0 = c1
+
+
+cdef int generic_init(const floating* CT, const Layout* L, index_t* nbr, double* mind,
+                      double* xs, int workers) noexcept nogil:
+    """Nearest neighbour above every slot; one parallel region per ~SIGNAL_CHECK_WORK."""
+    cdef index_t n = L.n, lo = 0, hi, work, blk, n_blk
+    cdef int nthreads
+    while lo < n - 1:
+        hi = lo
+        work = 0
+        while hi < n - 1 and work < SIGNAL_CHECK_WORK:
+            work = work + (n - 1 - hi) * L.d
+            hi = hi + 1
+        n_blk = (hi - lo + INIT_ROWS - 1) // INIT_ROWS
+        nthreads = workers if work >= PARALLEL_MIN_WORK else 1
+        for blk in prange(n_blk, schedule='dynamic', num_threads=nthreads):
+            init_block(CT, L, lo + blk * INIT_ROWS, min(hi, lo + (blk + 1) * INIT_ROWS),
+                       nbr, mind, xs + omp_get_thread_num() * L.d)
+        lo = hi
+        if signals_pending():
+            return STATUS_INTERRUPTED
+    return STATUS_OK
 
 
 cdef int generic_core(floating* CT, Layout* L, int method, int workers,
                       index_t* nbr, double* mind, index_t* heap_slots, index_t* heap_where,
+                      double* xs,                                          # workers * d
                       index_t* out_a, index_t* out_b, double* out_h) noexcept nogil:
     cdef index_t n = L.n, i, q, k, x, y, px, py, step, work = 0
     cdef Heap heap
     # Nearest neighbour above each slot: the n^2/2 pass.
-    for i in range(n - 1):
-        nearest_above(CT, L, i, nbr, mind, workers)
-        work += (n - i) * L.d
-        if work > SIGNAL_CHECK_WORK:
-            work = 0
-            if signals_pending():
-                return STATUS_INTERRUPTED
+    if generic_init(CT, L, nbr, mind, xs, workers) != STATUS_OK:
+        return STATUS_INTERRUPTED
     heap.slots = heap_slots
     heap.where = heap_where
     heap.mind = mind
@@ -629,6 +723,7 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
     cdef double[::1] row = np.empty(n)
     cdef double[::1] mind = np.empty(n)
     cdef double[::1] x = np.empty(d)
+    cdef double[::1] xs = np.empty(workers * d)
     cdef Layout L
     cdef int status
     with nogil:
@@ -637,8 +732,8 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
             status = ward_core(&CT[0, 0], &L, workers, &nbr[0], &out_a[0], &out_b[0], &out_h[0])
         else:
             status = generic_core(&CT[0, 0], &L, method, workers, &nbr[0], &mind[0],
-                                  &heap_slots[0], &heap_where[0], &out_a[0], &out_b[0],
-                                  &out_h[0])
+                                  &heap_slots[0], &heap_where[0], &xs[0], &out_a[0],
+                                  &out_b[0], &out_h[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

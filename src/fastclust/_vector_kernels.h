@@ -94,6 +94,38 @@ static void fc_dist_row_scalar_##SUFFIX(                                        
 FC_DEFINE_DIST_ROW_SCALAR(f64, double)
 FC_DEFINE_DIST_ROW_SCALAR(f32, float)
 
+/* Fused distance row and argmin: the position of the smallest D(x, p) + pen[p]
+ * over p in [p0, p1) (strict <: the first wins), or -1; *best = its value.
+ * Same values as fc_dist_row, nothing written. */
+#define FC_DEFINE_DIST_ARGMIN_SCALAR(SUFFIX, T)                                   \
+static ptrdiff_t fc_dist_argmin_scalar_##SUFFIX(                                  \
+    const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
+    ptrdiff_t d, const double *pen, int ward, double s_x, const double *sz,      \
+    double *best)                                                                 \
+{                                                                                 \
+    double b = INFINITY;                                                          \
+    ptrdiff_t bp = -1;                                                            \
+    for (ptrdiff_t p = p0; p < p1; ++p) {                                         \
+        double acc = 0.0;                                                         \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                       \
+            double diff = x[k] - (double)XT[k * ld + p];                          \
+            acc += diff * diff;                                                   \
+        }                                                                         \
+        if (ward)                                                                 \
+            acc = 2.0 * (s_x * sz[p] / (s_x + sz[p])) * acc;                      \
+        acc = acc + pen[p];                                                       \
+        if (acc < b) {                                                            \
+            b = acc;                                                              \
+            bp = p;                                                               \
+        }                                                                         \
+    }                                                                             \
+    *best = b;                                                                    \
+    return bp;                                                                    \
+}
+
+FC_DEFINE_DIST_ARGMIN_SCALAR(f64, double)
+FC_DEFINE_DIST_ARGMIN_SCALAR(f32, float)
+
 /* Position of the smallest out[p], p in [p0, p1) (strict <: the first wins), or -1. */
 static ptrdiff_t fc_argmin_scalar(const double *out, ptrdiff_t p0, ptrdiff_t p1)
 {
@@ -209,6 +241,77 @@ static void fc_dist_row_avx2_##SUFFIX(                                          
 FC_DEFINE_DIST_ROW_AVX2(f64, double)
 FC_DEFINE_DIST_ROW_AVX2(f32, float)
 
+#define FC_DEFINE_DIST_ARGMIN_AVX2(SUFFIX, T)                                     \
+__attribute__((target("avx2")))                                                   \
+static ptrdiff_t fc_dist_argmin_avx2_##SUFFIX(                                    \
+    const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
+    ptrdiff_t d, const double *pen, int ward, double s_x, const double *sz,      \
+    double *best)                                                                 \
+{                                                                                 \
+    const __m256d two = _mm256_set1_pd(2.0), vsx = _mm256_set1_pd(s_x);           \
+    const __m256i eight = _mm256_set1_epi64x(8);                                  \
+    __m256d b0 = _mm256_set1_pd(INFINITY), b1 = b0;                               \
+    __m256i q0 = _mm256_set1_epi64x(-1), q1 = q0;                                 \
+    __m256i v0 = _mm256_set_epi64x(p0 + 3, p0 + 2, p0 + 1, p0);                   \
+    __m256i v1 = _mm256_set_epi64x(p0 + 7, p0 + 6, p0 + 5, p0 + 4);               \
+    ptrdiff_t p = p0;                                                             \
+    for (; p + 8 <= p1; p += 8) {                                                 \
+        __m256d a0 = _mm256_setzero_pd(), a1 = a0;                                \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                       \
+            __m256d xk = _mm256_set1_pd(x[k]);                                    \
+            __m256d d0 = _mm256_sub_pd(xk, FC_LOAD4_##SUFFIX(XT + k * ld + p));   \
+            __m256d d1 = _mm256_sub_pd(xk, FC_LOAD4_##SUFFIX(XT + k * ld + p + 4)); \
+            a0 = _mm256_add_pd(a0, _mm256_mul_pd(d0, d0));                        \
+            a1 = _mm256_add_pd(a1, _mm256_mul_pd(d1, d1));                        \
+        }                                                                         \
+        if (ward) {                                                               \
+            __m256d s0 = _mm256_loadu_pd(sz + p), s1 = _mm256_loadu_pd(sz + p + 4); \
+            __m256d f0 = _mm256_div_pd(_mm256_mul_pd(vsx, s0), _mm256_add_pd(vsx, s0)); \
+            __m256d f1 = _mm256_div_pd(_mm256_mul_pd(vsx, s1), _mm256_add_pd(vsx, s1)); \
+            a0 = _mm256_mul_pd(_mm256_mul_pd(two, f0), a0);                       \
+            a1 = _mm256_mul_pd(_mm256_mul_pd(two, f1), a1);                       \
+        }                                                                         \
+        a0 = _mm256_add_pd(a0, _mm256_loadu_pd(pen + p));                         \
+        a1 = _mm256_add_pd(a1, _mm256_loadu_pd(pen + p + 4));                     \
+        __m256d l0 = _mm256_cmp_pd(a0, b0, _CMP_LT_OQ);                           \
+        __m256d l1 = _mm256_cmp_pd(a1, b1, _CMP_LT_OQ);                           \
+        b0 = _mm256_blendv_pd(b0, a0, l0);                                        \
+        b1 = _mm256_blendv_pd(b1, a1, l1);                                        \
+        q0 = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(q0),        \
+                                                  _mm256_castsi256_pd(v0), l0));  \
+        q1 = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(q1),        \
+                                                  _mm256_castsi256_pd(v1), l1));  \
+        v0 = _mm256_add_epi64(v0, eight);                                         \
+        v1 = _mm256_add_epi64(v1, eight);                                         \
+    }                                                                             \
+    double lane_d[8];                                                             \
+    long long lane_p[8];                                                          \
+    _mm256_storeu_pd(lane_d, b0);                                                 \
+    _mm256_storeu_pd(lane_d + 4, b1);                                             \
+    _mm256_storeu_si256((__m256i *)lane_p, q0);                                   \
+    _mm256_storeu_si256((__m256i *)(lane_p + 4), q1);                             \
+    double b = INFINITY;                                                          \
+    ptrdiff_t bp = -1;                                                            \
+    for (int l = 0; l < 8; ++l) {                                                 \
+        if (lane_p[l] >= 0 && (lane_d[l] < b || (lane_d[l] == b && lane_p[l] < bp))) { \
+            b = lane_d[l];                                                        \
+            bp = (ptrdiff_t)lane_p[l];                                            \
+        }                                                                         \
+    }                                                                             \
+    double tb;                                                                    \
+    ptrdiff_t tp = fc_dist_argmin_scalar_##SUFFIX(x, XT, ld, p, p1, d, pen, ward, \
+                                                  s_x, sz, &tb);                  \
+    if (tp >= 0 && tb < b) {      /* the tail: larger positions, strict < */      \
+        b = tb;                                                                   \
+        bp = tp;                                                                  \
+    }                                                                             \
+    *best = b;                                                                    \
+    return bp;                                                                    \
+}
+
+FC_DEFINE_DIST_ARGMIN_AVX2(f64, double)
+FC_DEFINE_DIST_ARGMIN_AVX2(f32, float)
+
 __attribute__((target("avx2")))
 static ptrdiff_t fc_argmin_avx2(const double *out, ptrdiff_t p0, ptrdiff_t p1)
 {
@@ -275,6 +378,30 @@ static inline void fc_dist_row_##SUFFIX(                                        
 {                                                                                 \
     FC_DISPATCH(fc_dist_row, SUFFIX, x, XT, ld, p0, p1, d, pen, ward, s_x, sz, out); \
 }
+
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#define FC_DEFINE_ARGMIN_DISPATCH(SUFFIX, T)                                      \
+static inline ptrdiff_t fc_dist_argmin_##SUFFIX(                                  \
+    const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
+    ptrdiff_t d, const double *pen, int ward, double s_x, const double *sz,      \
+    double *best)                                                                 \
+{                                                                                 \
+    if (fc_have_avx2())                                                           \
+        return fc_dist_argmin_avx2_##SUFFIX(x, XT, ld, p0, p1, d, pen, ward, s_x, sz, best); \
+    return fc_dist_argmin_scalar_##SUFFIX(x, XT, ld, p0, p1, d, pen, ward, s_x, sz, best); \
+}
+#else
+#define FC_DEFINE_ARGMIN_DISPATCH(SUFFIX, T)                                      \
+static inline ptrdiff_t fc_dist_argmin_##SUFFIX(                                  \
+    const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
+    ptrdiff_t d, const double *pen, int ward, double s_x, const double *sz,      \
+    double *best)                                                                 \
+{                                                                                 \
+    return fc_dist_argmin_scalar_##SUFFIX(x, XT, ld, p0, p1, d, pen, ward, s_x, sz, best); \
+}
+#endif
+FC_DEFINE_ARGMIN_DISPATCH(f64, double)
+FC_DEFINE_ARGMIN_DISPATCH(f32, float)
 
 FC_DEFINE_DISPATCH(f64, double)
 FC_DEFINE_DISPATCH(f32, float)
