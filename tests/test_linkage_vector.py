@@ -263,10 +263,13 @@ def test_undefined_distance_names_the_pair():
         fastclust.linkage_vector(X, "single", "cosine")
 
 
-def test_overflowing_centroid_distances():
+@pytest.mark.parametrize("method", ["single", "centroid"])
+def test_overflowing_squared_distances(method):
     X = np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 1.0]])
     with pytest.raises(ValueError, match=literal("`X` has an entry of magnitude 1e+200")):
-        fastclust.linkage_vector(X, "centroid")
+        fastclust.linkage_vector(X, method)
+    # the other metrics have no squares: single cityblock works
+    assert fastclust.linkage_vector(X, "single", "cityblock")[-1, 2] == 1e200
 
 
 def test_linkage_vector_is_exported():
