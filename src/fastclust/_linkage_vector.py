@@ -22,6 +22,9 @@ ALGORITHMS = ("auto", "prim", "kdtree")
 # Boolean conversion of X.
 _BOOLEAN_HAMMING = ("matching", "sokalmichener")
 STATUS_NOT_FINITE = 3     # _vector.pyx
+# Metrics with vectorised Prim rows (unweighted): _vector_kernels.h FC_ROW_*.
+_ROW_CODES = tuple(METRICS[m].code for m in ("euclidean", "sqeuclidean", "cityblock",
+                                             "chebyshev"))
 
 
 def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
@@ -233,7 +236,7 @@ def _metric_kwargs(name: str, extraarg, d: int) -> dict:
 
 def _single_prim(X, name: str, extraarg, workers):
     from ._metrics import row_norms
-    from ._vector import prim_euclidean_linkage, prim_linkage
+    from ._vector import prim_linkage, prim_rows_linkage
 
     n, d = X.shape
     kwargs = _metric_kwargs(name, extraarg, d)
@@ -243,11 +246,14 @@ def _single_prim(X, name: str, extraarg, workers):
     edge_d = np.empty(n - 1)
     edge_i = np.empty(n - 1, dtype=np.intp)
     edge_j = np.empty(n - 1, dtype=np.intp)
-    if code == METRICS["euclidean"].code and not args:
+    if code in _ROW_CODES and not args:
         # the vectorised path: a transposed (d, n) workspace of X's type
-        _check_no_overflow(X)
+        _check_no_overflow(X, squared=code in (METRICS["euclidean"].code,
+                                               METRICS["sqeuclidean"].code),
+                           terms=1 if code == METRICS["chebyshev"].code else X.shape[1])
         XT = np.empty((d, n), dtype=X.dtype)
-        status = prim_euclidean_linkage(X, XT, edge_d, edge_i, edge_j, resolve_workers(workers))
+        status = prim_rows_linkage(X, XT, code, edge_d, edge_i, edge_j,
+                                   resolve_workers(workers))
         raise_for_status(status, "linkage_vector single")
         return _tree_to_Z(edge_d, edge_i, edge_j, n)
     norms = row_norms(X, code, args.get("w", np.empty(0)))
@@ -312,12 +318,16 @@ def _pair(a, b):
     return (a, b) if a < b else (b, a)
 
 
-def _check_no_overflow(X) -> None:
-    """ValueError if a squared distance of X could overflow float64."""
+def _check_no_overflow(X, squared: bool = True, terms: int | None = None) -> None:
+    """ValueError if a distance of X (a sum of `terms` |differences|, squared or not)
+    could overflow float64; the vectorised kernels do not check each distance."""
     biggest = float(np.max(np.abs(X))) if X.size else 0.0
-    limit = math.sqrt(np.finfo(np.float64).max / (4.0 * X.shape[1]))
+    terms = X.shape[1] if terms is None else terms
+    big = np.finfo(np.float64).max
+    limit = math.sqrt(big / (4.0 * terms)) if squared else big / (2.0 * terms)
     if biggest >= limit:
-        raise ValueError(f"`X` has an entry of magnitude {biggest:.3g}: squared distances would "
+        what = "squared distances" if squared else "distances"
+        raise ValueError(f"`X` has an entry of magnitude {biggest:.3g}: {what} would "
                          f"overflow float64; entries must stay below {limit:.3g} (rescale X).")
 
 

@@ -35,14 +35,14 @@ from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance
                               METRIC_EUCLIDEAN)
 
 cdef extern from "_vector_kernels.h":
-    void fc_prim_euclid_f64(const double* XT, index_t ld, index_t m, index_t d, const double* xu,
-                            index_t u, const index_t* rest, index_t n, double* key_d,
-                            index_t* key_k, index_t* key_u, double* best_d, index_t* best_k,
-                            index_t* best_t) noexcept nogil
-    void fc_prim_euclid_f32(const float* XT, index_t ld, index_t m, index_t d, const double* xu,
-                            index_t u, const index_t* rest, index_t n, double* key_d,
-                            index_t* key_k, index_t* key_u, double* best_d, index_t* best_k,
-                            index_t* best_t) noexcept nogil
+    void fc_prim_rows_f64(int kind, const double* XT, index_t ld, index_t m, index_t d,
+                          const double* xu, index_t u, const index_t* rest, index_t n,
+                          double* key_d, index_t* key_k, index_t* key_u, double* best_d,
+                          index_t* best_k, index_t* best_t) noexcept nogil
+    void fc_prim_rows_f32(int kind, const float* XT, index_t ld, index_t m, index_t d,
+                          const double* xu, index_t u, const index_t* rest, index_t n,
+                          double* key_d, index_t* key_k, index_t* key_u, double* best_d,
+                          index_t* best_k, index_t* best_t) noexcept nogil
     void fc_dist_row_f64(const double* x, const double* XT, index_t ld, index_t p0, index_t p1,
                          index_t d, const double* pen, int ward, double s_x, const double* sz,
                          double* out) noexcept nogil
@@ -191,28 +191,30 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
     return STATUS_OK
 
 
-cdef inline void prim_euclid_range(const floating* XT, index_t ld, index_t lo, index_t hi,
-                                   index_t d, const double* xu, index_t u, index_t* rest,
-                                   index_t n, double* key_d, index_t* key_k, index_t* key_u,
-                                   double* bd, index_t* bk, index_t* bt) noexcept nogil:
+cdef inline void prim_rows_range(int kind, const floating* XT, index_t ld, index_t lo,
+                                 index_t hi, index_t d, const double* xu, index_t u,
+                                 index_t* rest, index_t n, double* key_d, index_t* key_k,
+                                 index_t* key_u, double* bd, index_t* bk,
+                                 index_t* bt) noexcept nogil:
     if floating is double:
-        fc_prim_euclid_f64(XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
-                           key_k + lo, key_u + lo, bd, bk, bt)
+        fc_prim_rows_f64(kind, XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
+                         key_k + lo, key_u + lo, bd, bk, bt)
     else:
-        fc_prim_euclid_f32(XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
-                           key_k + lo, key_u + lo, bd, bk, bt)
+        fc_prim_rows_f32(kind, XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
+                         key_k + lo, key_u + lo, bd, bk, bt)
     if bt[0] >= 0:
         bt[0] += lo
 
 
-cdef int prim_euclid_core(const floating* X, floating* XT, index_t n, index_t d, int workers,
+cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, index_t d,
+                        int workers,
                           index_t* rest, double* key_d, index_t* key_k, index_t* key_u,
                           double* xu,                                      # scratch, d
                           double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
                           double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
-    """Prim for the unweighted Euclidean metric on XT, the points not yet in the tree.
+    """Prim for an unweighted euclidean, sqeuclidean, cityblock or chebyshev metric.
 
-    XT (d, n) holds the points of rest[0:m] in its first m columns; a point
+    XT (d, n) holds the points not yet in the tree, rest[0:m], in its first m columns; a point
     that joins the tree is replaced by the last one (swap-remove), so every
     step streams m contiguous columns through the vectorised loop.
     """
@@ -231,8 +233,9 @@ cdef int prim_euclid_core(const floating* X, floating* XT, index_t n, index_t d,
         nthreads = workers if m * (d + 2) >= PARALLEL_MIN_WORK * workers else 1
         if nthreads > 1 and m >= 8 * nthreads:
             for c in prange(nthreads, schedule='static', num_threads=nthreads):
-                prim_euclid_range(XT, n, c * m // nthreads, (c + 1) * m // nthreads, d, xu, u,
-                                  rest, n, key_d, key_k, key_u, &loc_d[c], &loc_k[c], &loc_t[c])
+                prim_rows_range(kind, XT, n, c * m // nthreads, (c + 1) * m // nthreads, d, xu,
+                                u, rest, n, key_d, key_k, key_u, &loc_d[c], &loc_k[c],
+                                &loc_t[c])
             bt = loc_t[0]
             bd = loc_d[0]
             bk = loc_k[0]
@@ -242,8 +245,8 @@ cdef int prim_euclid_core(const floating* X, floating* XT, index_t n, index_t d,
                     bd = loc_d[c]
                     bk = loc_k[c]
         else:
-            prim_euclid_range(XT, n, 0, m, d, xu, u, rest, n, key_d, key_k, key_u,
-                              &bd, &bk, &bt)
+            prim_rows_range(kind, XT, n, 0, m, d, xu, u, rest, n, key_d, key_k, key_u,
+                            &bd, &bk, &bt)
         if bt < 0:
             return STATUS_BUG
         u = rest[bt]
@@ -265,17 +268,19 @@ cdef int prim_euclid_core(const floating* X, floating* XT, index_t n, index_t d,
     return STATUS_OK
 
 
-def prim_euclidean_linkage(const floating[:, ::1] X,   # in: (n, d) observations
-                           floating[:, ::1] XT,        # scratch: (d, n), same dtype as X
-                           double[::1] edge_d,         # out, length n - 1
-                           index_t[::1] edge_i,        # out, length n - 1
-                           index_t[::1] edge_j,        # out, length n - 1
-                           int workers=1):             # in
-    """Minimum spanning tree of the rows of X, unweighted Euclidean, by Prim on the fly.
+def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
+                      floating[:, ::1] XT,        # scratch: (d, n), same dtype as X
+                      int metric,                 # in: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK or _CHEBYSHEV
+                      double[::1] edge_d,         # out, length n - 1
+                      index_t[::1] edge_i,        # out, length n - 1
+                      index_t[::1] edge_j,        # out, length n - 1
+                      int workers=1):             # in
+    """Minimum spanning tree of the rows of X (unweighted metric), by vectorised Prim on the fly.
 
-    Preconditions: n >= 2, X finite with squared distances below the float64
-    overflow. Writes the n - 1 tree edges (unsorted, edge_i < edge_j), each
-    distance bit-identical to pdist(X). Returns a status code.
+    Preconditions: n >= 2, X finite (with squared distances below the float64
+    overflow for the squared metrics). Writes the n - 1 tree edges (unsorted,
+    edge_i < edge_j), each distance bit-identical to pdist(X, metric).
+    Returns a status code.
     """
     cdef index_t n = X.shape[0], d = X.shape[1]
     cdef index_t[::1] rest = np.empty(n, dtype=np.intp)
@@ -288,9 +293,9 @@ def prim_euclidean_linkage(const floating[:, ::1] X,   # in: (n, d) observations
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
     cdef int status
     with nogil:
-        status = prim_euclid_core(&X[0, 0], &XT[0, 0], n, d, workers, &rest[0], &key_d[0],
-                                  &key_k[0], &key_u[0], &xu[0], &loc_d[0], &loc_k[0],
-                                  &loc_t[0], &edge_d[0], &edge_i[0], &edge_j[0])
+        status = prim_rows_core(metric, &X[0, 0], &XT[0, 0], n, d, workers, &rest[0],
+                                &key_d[0], &key_k[0], &key_u[0], &xu[0], &loc_d[0], &loc_k[0],
+                                &loc_t[0], &edge_d[0], &edge_i[0], &edge_j[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

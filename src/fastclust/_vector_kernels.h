@@ -40,14 +40,20 @@ static inline void fc_prim_relax(double dist, ptrdiff_t t, ptrdiff_t u, const pt
 
 /* Scalar Prim step over [t0, m): relax every key with the new tree vertex u
  * (coordinates xu), and keep the (key_d, key_k)-smallest in *bd, *bk, *bt. */
-#define FC_PRIM_SCALAR(T)                                                         \
+#define FC_PRIM_SCALAR(T, KIND)                                                   \
     for (; t < m; ++t) {                                                          \
         double acc = 0.0;                                                         \
         for (ptrdiff_t k = 0; k < d; ++k) {                                       \
             double diff = xu[k] - (double)XT[k * ld + t];                         \
-            acc += diff * diff;                                                   \
+            if (KIND == FC_ROW_EUCLIDEAN || KIND == FC_ROW_SQEUCLIDEAN)           \
+                acc += diff * diff;                                               \
+            else if (KIND == FC_ROW_CITYBLOCK)                                    \
+                acc += fabs(diff);                                                \
+            else if (fabs(diff) > acc)                                            \
+                acc = fabs(diff);                                                 \
         }                                                                         \
-        fc_prim_relax(sqrt(acc), t, u, rest, n, key_d, key_k, key_u);             \
+        fc_prim_relax(KIND == FC_ROW_EUCLIDEAN ? sqrt(acc) : acc, t, u, rest, n,  \
+                      key_d, key_k, key_u);                                       \
         if (key_d[t] < bd || (key_d[t] == bd && key_k[t] < bk)) {                 \
             bd = key_d[t];                                                        \
             bk = key_k[t];                                                        \
@@ -55,8 +61,8 @@ static inline void fc_prim_relax(double dist, ptrdiff_t t, ptrdiff_t u, const pt
         }                                                                         \
     }
 
-#define FC_DEFINE_PRIM_SCALAR(SUFFIX, T)                                          \
-static void fc_prim_euclid_scalar_##SUFFIX(                                       \
+#define FC_DEFINE_PRIM_SCALAR(SUFFIX, T, KIND, K3)                                \
+static void fc_prim_scalar_##K3##_##SUFFIX(                                       \
     const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
     ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, double *key_d,               \
     ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d, ptrdiff_t *best_k,        \
@@ -64,12 +70,18 @@ static void fc_prim_euclid_scalar_##SUFFIX(                                     
 {                                                                                 \
     double bd = INFINITY;                                                         \
     ptrdiff_t bk = PTRDIFF_MAX, bt = -1, t = 0;                                   \
-    FC_PRIM_SCALAR(T)                                                             \
+    FC_PRIM_SCALAR(T, KIND)                                                       \
     *best_d = bd; *best_k = bk; *best_t = bt;                                     \
 }
 
-FC_DEFINE_PRIM_SCALAR(f64, double)
-FC_DEFINE_PRIM_SCALAR(f32, float)
+#define FC_DEFINE_PRIM_KINDS(DEFINE, SUFFIX, T)                                   \
+    DEFINE(SUFFIX, T, FC_ROW_EUCLIDEAN, euc)                                      \
+    DEFINE(SUFFIX, T, FC_ROW_SQEUCLIDEAN, sqe)                                    \
+    DEFINE(SUFFIX, T, FC_ROW_CITYBLOCK, cit)                                      \
+    DEFINE(SUFFIX, T, FC_ROW_CHEBYSHEV, che)
+
+FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_SCALAR, f64, double)
+FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_SCALAR, f32, float)
 
 /* Scalar distance row: out[p] = D(x, p) + pen[p] for p in [p0, p1), where D is
  * the squared distance, or for ward 2 * (s_x * s_p / (s_x + s_p)) * squared. */
@@ -145,9 +157,9 @@ static ptrdiff_t fc_argmin_scalar(const double *out, ptrdiff_t p0, ptrdiff_t p1)
 #define FC_LOAD4_f64(ptr) _mm256_loadu_pd(ptr)
 #define FC_LOAD4_f32(ptr) _mm256_cvtps_pd(_mm_loadu_ps(ptr))
 
-#define FC_DEFINE_PRIM_AVX2(SUFFIX, T)                                            \
+#define FC_DEFINE_PRIM_AVX2(SUFFIX, T, KIND, K3)                                  \
 __attribute__((target("avx2")))                                                   \
-static void fc_prim_euclid_avx2_##SUFFIX(                                         \
+static void fc_prim_avx2_##K3##_##SUFFIX(                                         \
     const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
     ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, double *key_d,               \
     ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d, ptrdiff_t *best_k,        \
@@ -157,15 +169,16 @@ static void fc_prim_euclid_avx2_##SUFFIX(                                       
     __m256i vk = _mm256_set1_epi64x(INT64_MAX), vt = _mm256_set1_epi64x(-1);      \
     __m256i tv = _mm256_set_epi64x(3, 2, 1, 0);                                   \
     const __m256i four = _mm256_set1_epi64x(4);                                   \
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL)); \
     ptrdiff_t t = 0;                                                              \
     for (; t + 4 <= m; t += 4) {                                                  \
         __m256d acc = _mm256_setzero_pd();                                        \
         for (ptrdiff_t k = 0; k < d; ++k) {                                       \
             __m256d diff = _mm256_sub_pd(_mm256_set1_pd(xu[k]),                   \
                                          FC_LOAD4_##SUFFIX(XT + k * ld + t));     \
-            acc = _mm256_add_pd(acc, _mm256_mul_pd(diff, diff));                  \
+            acc = FC_ACC(KIND, acc, diff);                                        \
         }                                                                         \
-        __m256d dist = _mm256_sqrt_pd(acc);                                       \
+        __m256d dist = FC_FINISH(KIND, acc);                                      \
         __m256d kd = _mm256_loadu_pd(key_d + t);                                  \
         int le = _mm256_movemask_pd(_mm256_cmp_pd(dist, kd, _CMP_LE_OQ));         \
         if (le) {                                                                 \
@@ -200,12 +213,12 @@ static void fc_prim_euclid_avx2_##SUFFIX(                                       
             bd = lane_d[l]; bk = (ptrdiff_t)lane_k[l]; bt = (ptrdiff_t)lane_t[l]; \
         }                                                                         \
     }                                                                             \
-    FC_PRIM_SCALAR(T)                                                             \
+    FC_PRIM_SCALAR(T, KIND)                                                       \
     *best_d = bd; *best_k = bk; *best_t = bt;                                     \
 }
 
-FC_DEFINE_PRIM_AVX2(f64, double)
-FC_DEFINE_PRIM_AVX2(f32, float)
+FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_AVX2, f64, double)
+FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_AVX2, f32, float)
 
 #define FC_DEFINE_DIST_ROW_AVX2(SUFFIX, T)                                        \
 __attribute__((target("avx2")))                                                   \
@@ -361,15 +374,38 @@ static ptrdiff_t fc_argmin_avx2(const double *out, ptrdiff_t p0, ptrdiff_t p1)
 #define FC_DISPATCH(NAME, SUFFIX, ...) NAME##_scalar_##SUFFIX(__VA_ARGS__)
 #endif
 
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#define FC_PRIM_CALL(K3, SUFFIX)                                                  \
+    do {                                                                          \
+        if (fc_have_avx2())                                                       \
+            fc_prim_avx2_##K3##_##SUFFIX(XT, ld, m, d, xu, u, rest, n, key_d, key_k, \
+                                         key_u, best_d, best_k, best_t);          \
+        else                                                                      \
+            fc_prim_scalar_##K3##_##SUFFIX(XT, ld, m, d, xu, u, rest, n, key_d, key_k, \
+                                           key_u, best_d, best_k, best_t);        \
+    } while (0)
+#else
+#define FC_PRIM_CALL(K3, SUFFIX)                                                  \
+    fc_prim_scalar_##K3##_##SUFFIX(XT, ld, m, d, xu, u, rest, n, key_d, key_k,     \
+                                   key_u, best_d, best_k, best_t)
+#endif
+
+/* One Prim step over the m points of XT (metric `kind`, FC_ROW_*): relax every
+ * key with the new tree vertex u (coordinates xu) and return the smallest
+ * (key_d, key_k) and its position. */
 #define FC_DEFINE_DISPATCH(SUFFIX, T)                                             \
-static inline void fc_prim_euclid_##SUFFIX(                                       \
-    const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
+static inline void fc_prim_rows_##SUFFIX(                                         \
+    int kind, const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu, \
     ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, double *key_d,               \
     ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d, ptrdiff_t *best_k,        \
     ptrdiff_t *best_t)                                                            \
 {                                                                                 \
-    FC_DISPATCH(fc_prim_euclid, SUFFIX, XT, ld, m, d, xu, u, rest, n, key_d,      \
-                key_k, key_u, best_d, best_k, best_t);                            \
+    switch (kind) {                                                               \
+    case FC_ROW_EUCLIDEAN: FC_PRIM_CALL(euc, SUFFIX); break;                      \
+    case FC_ROW_SQEUCLIDEAN: FC_PRIM_CALL(sqe, SUFFIX); break;                    \
+    case FC_ROW_CITYBLOCK: FC_PRIM_CALL(cit, SUFFIX); break;                      \
+    default: FC_PRIM_CALL(che, SUFFIX); break;                                    \
+    }                                                                             \
 }                                                                                 \
 static inline void fc_dist_row_##SUFFIX(                                          \
     const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
