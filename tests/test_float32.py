@@ -78,7 +78,7 @@ for method in VECTOR_METHODS:
     for dtype in (np.float64, np.float32):
         np.save(sys.argv[2] + method + np.dtype(dtype).name + ".npy",
                 fastclust.linkage_vector(X.astype(dtype), method))
-for metric in ROW_METRICS:
+for metric in ROW_METRICS + ["cosine", "correlation"]:
     np.save(sys.argv[2] + "single-" + metric + ".npy",
             fastclust.linkage_vector(X, "single", metric))
 """
@@ -102,7 +102,7 @@ def test_vectorised_loops_match_portable_loops(tmp_path, rng):
             np.testing.assert_array_equal(
                 fastclust.linkage_vector(X.astype(dtype), method),
                 np.load(out + method + np.dtype(dtype).name + ".npy"), err_msg=method)
-    for metric in ROW_METRICS:
+    for metric in ROW_METRICS + ["cosine", "correlation"]:
         np.testing.assert_array_equal(fastclust.linkage_vector(X, "single", metric),
                                       np.load(out + "single-" + metric + ".npy"), err_msg=metric)
 

@@ -22,9 +22,10 @@ ALGORITHMS = ("auto", "prim", "kdtree")
 # Boolean conversion of X.
 _BOOLEAN_HAMMING = ("matching", "sokalmichener")
 STATUS_NOT_FINITE = 3     # _vector.pyx
-# Metrics with vectorised Prim rows (unweighted): _vector_kernels.h FC_ROW_*.
+# Metrics with vectorised Prim rows (unweighted): _vector_kernels.h FC_ROW_* and cosine
+# (correlation too: it is the cosine of the centred rows).
 _ROW_CODES = tuple(METRICS[m].code for m in ("euclidean", "sqeuclidean", "cityblock",
-                                             "chebyshev"))
+                                             "chebyshev", "cosine"))
 
 
 def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
@@ -249,10 +250,15 @@ def _single_prim(X, name: str, extraarg, workers):
     if code in _ROW_CODES and not args:
         # the vectorised path: a transposed (d, n) workspace of X's type
         _check_no_overflow(X, squared=code in (METRICS["euclidean"].code,
-                                               METRICS["sqeuclidean"].code),
+                                               METRICS["sqeuclidean"].code,
+                                               METRICS["cosine"].code),
                            terms=1 if code == METRICS["chebyshev"].code else X.shape[1])
+        norms = row_norms(X, code, np.empty(0))
+        if code == METRICS["cosine"].code and not norms.all():
+            i = int(np.flatnonzero(norms == 0)[0])
+            raise ValueError(_not_finite_message(name, *((0, 1) if i == 0 else (0, i))))
         XT = np.empty((d, n), dtype=X.dtype)
-        status = prim_rows_linkage(X, XT, code, edge_d, edge_i, edge_j,
+        status = prim_rows_linkage(X, XT, code, norms, edge_d, edge_i, edge_j,
                                    resolve_workers(workers))
         raise_for_status(status, "linkage_vector single")
         return _tree_to_Z(edge_d, edge_i, edge_j, n)
@@ -261,12 +267,15 @@ def _single_prim(X, name: str, extraarg, workers):
     status = prim_linkage(X, code, p, norms, edge_d, edge_i, edge_j, bad,
                           resolve_workers(workers), **args)
     if status == STATUS_NOT_FINITE:
-        i, j = int(bad[0]), int(bad[1])
-        raise ValueError(f"The {name} distance between observations {i} and {j} of `X` is NaN "
-                         f"or infinite; single linkage needs finite distances (the cosine and "
-                         f"correlation distances are undefined for a zero or constant row).")
+        raise ValueError(_not_finite_message(name, int(bad[0]), int(bad[1])))
     raise_for_status(status, "linkage_vector single")
     return _tree_to_Z(edge_d, edge_i, edge_j, n)
+
+
+def _not_finite_message(name: str, i: int, j: int) -> str:
+    return (f"The {name} distance between observations {i} and {j} of `X` is NaN or "
+            f"infinite; single linkage needs finite distances (the cosine and correlation "
+            f"distances are undefined for a zero or constant row).")
 
 
 def _tree_to_Z(edge_d, edge_i, edge_j, n):

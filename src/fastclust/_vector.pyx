@@ -32,7 +32,7 @@ from ._common cimport (condensed_index, reraise_pending, index_t, signals_pendin
 from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
 from ._openmp cimport omp_get_thread_num
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
-                              METRIC_EUCLIDEAN)
+                              METRIC_COSINE, METRIC_EUCLIDEAN)
 
 cdef extern from "_vector_kernels.h":
     void fc_prim_rows_f64(int kind, const double* XT, index_t ld, index_t m, index_t d,
@@ -43,6 +43,16 @@ cdef extern from "_vector_kernels.h":
                           const double* xu, index_t u, const index_t* rest, index_t n,
                           double* key_d, index_t* key_k, index_t* key_u, double* best_d,
                           index_t* best_k, index_t* best_t) noexcept nogil
+    void fc_prim_cosine_f64(const double* XT, index_t ld, index_t m, index_t d,
+                            const double* xu, double nu, const double* nr, index_t u,
+                            const index_t* rest, index_t n, double* key_d, index_t* key_k,
+                            index_t* key_u, double* best_d, index_t* best_k,
+                            index_t* best_t) noexcept nogil
+    void fc_prim_cosine_f32(const float* XT, index_t ld, index_t m, index_t d,
+                            const double* xu, double nu, const double* nr, index_t u,
+                            const index_t* rest, index_t n, double* key_d, index_t* key_k,
+                            index_t* key_u, double* best_d, index_t* best_k,
+                            index_t* best_t) noexcept nogil
     void fc_dist_row_f64(const double* x, const double* XT, index_t ld, index_t p0, index_t p1,
                          index_t d, const double* pen, int ward, double s_x, const double* sz,
                          double* out) noexcept nogil
@@ -194,9 +204,16 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
 cdef inline void prim_rows_range(int kind, const floating* XT, index_t ld, index_t lo,
                                  index_t hi, index_t d, const double* xu, index_t u,
                                  index_t* rest, index_t n, double* key_d, index_t* key_k,
-                                 index_t* key_u, double* bd, index_t* bk,
-                                 index_t* bt) noexcept nogil:
-    if floating is double:
+                                 index_t* key_u, double nu, const double* nr, double* bd,
+                                 index_t* bk, index_t* bt) noexcept nogil:
+    if kind == METRIC_COSINE:
+        if floating is double:
+            fc_prim_cosine_f64(XT + lo, ld, hi - lo, d, xu, nu, nr + lo, u, rest + lo, n,
+                               key_d + lo, key_k + lo, key_u + lo, bd, bk, bt)
+        else:
+            fc_prim_cosine_f32(XT + lo, ld, hi - lo, d, xu, nu, nr + lo, u, rest + lo, n,
+                               key_d + lo, key_k + lo, key_u + lo, bd, bk, bt)
+    elif floating is double:
         fc_prim_rows_f64(kind, XT + lo, ld, hi - lo, d, xu, u, rest + lo, n, key_d + lo,
                          key_k + lo, key_u + lo, bd, bk, bt)
     else:
@@ -210,9 +227,10 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
                         int workers,
                           index_t* rest, double* key_d, index_t* key_k, index_t* key_u,
                           double* xu,                                      # scratch, d
+                          const double* norms, double* nr,                 # in (n), scratch (n)
                           double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
                           double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
-    """Prim for an unweighted euclidean, sqeuclidean, cityblock or chebyshev metric.
+    """Prim for an unweighted euclidean, sqeuclidean, cityblock, chebyshev or cosine metric.
 
     XT (d, n) holds the points not yet in the tree, rest[0:m], in its first m columns; a point
     that joins the tree is replaced by the last one (swap-remove), so every
@@ -225,6 +243,7 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
         key_d[t] = INFINITY
         key_k[t] = -1
         key_u[t] = -1
+        nr[t] = norms[t + 1]
         for k in range(d):
             XT[k * n + t] = X[(t + 1) * d + k]
     for step in range(n - 1):
@@ -234,8 +253,8 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
         if nthreads > 1 and m >= 8 * nthreads:
             for c in prange(nthreads, schedule='static', num_threads=nthreads):
                 prim_rows_range(kind, XT, n, c * m // nthreads, (c + 1) * m // nthreads, d, xu,
-                                u, rest, n, key_d, key_k, key_u, &loc_d[c], &loc_k[c],
-                                &loc_t[c])
+                                u, rest, n, key_d, key_k, key_u, norms[u], nr, &loc_d[c],
+                                &loc_k[c], &loc_t[c])
             bt = loc_t[0]
             bd = loc_d[0]
             bk = loc_k[0]
@@ -246,7 +265,7 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
                     bk = loc_k[c]
         else:
             prim_rows_range(kind, XT, n, 0, m, d, xu, u, rest, n, key_d, key_k, key_u,
-                            &bd, &bk, &bt)
+                            norms[u], nr, &bd, &bk, &bt)
         if bt < 0:
             return STATUS_BUG
         u = rest[bt]
@@ -258,6 +277,7 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
         key_d[bt] = key_d[m]
         key_k[bt] = key_k[m]
         key_u[bt] = key_u[m]
+        nr[bt] = nr[m]
         for k in range(d):
             XT[k * n + bt] = XT[k * n + m]
         work += (m + 1) * (d + 2)
@@ -270,7 +290,8 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
 
 def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
                       floating[:, ::1] XT,        # scratch: (d, n), same dtype as X
-                      int metric,                 # in: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK or _CHEBYSHEV
+                      int metric,                 # in: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK, _CHEBYSHEV or _COSINE
+                      const double[::1] norms,    # in: row norms for cosine, else ones (n,)
                       double[::1] edge_d,         # out, length n - 1
                       index_t[::1] edge_i,        # out, length n - 1
                       index_t[::1] edge_j,        # out, length n - 1
@@ -288,14 +309,16 @@ def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
     cdef index_t[::1] key_u = np.empty(n, dtype=np.intp)
     cdef double[::1] key_d = np.empty(n)
     cdef double[::1] xu = np.empty(d)
+    cdef double[::1] nr = np.empty(n)
     cdef double[::1] loc_d = np.empty(workers)
     cdef index_t[::1] loc_k = np.empty(workers, dtype=np.intp)
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
     cdef int status
     with nogil:
         status = prim_rows_core(metric, &X[0, 0], &XT[0, 0], n, d, workers, &rest[0],
-                                &key_d[0], &key_k[0], &key_u[0], &xu[0], &loc_d[0], &loc_k[0],
-                                &loc_t[0], &edge_d[0], &edge_i[0], &edge_j[0])
+                                &key_d[0], &key_k[0], &key_u[0], &xu[0], &norms[0], &nr[0],
+                                &loc_d[0], &loc_k[0], &loc_t[0], &edge_d[0], &edge_i[0],
+                                &edge_j[0])
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

@@ -83,6 +83,42 @@ static void fc_prim_scalar_##K3##_##SUFFIX(                                     
 FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_SCALAR, f64, double)
 FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_SCALAR, f32, float)
 
+/* Prim step for the cosine distance: nr[t] is the norm of point rest[t], nu
+ * that of u; 1 - clip(dot / (nu * nr), -1, 1) as pair_distance() computes it. */
+#define FC_PRIM_COSINE_SCALAR(T)                                                  \
+    for (; t < m; ++t) {                                                          \
+        double acc = 0.0;                                                         \
+        for (ptrdiff_t k = 0; k < d; ++k)                                         \
+            acc += xu[k] * (double)XT[k * ld + t];                                \
+        double c = acc / (nu * nr[t]);                                            \
+        if (c > 1.0)                                                              \
+            c = 1.0;                                                              \
+        else if (c < -1.0)                                                        \
+            c = -1.0;                                                             \
+        fc_prim_relax(1.0 - c, t, u, rest, n, key_d, key_k, key_u);               \
+        if (key_d[t] < bd || (key_d[t] == bd && key_k[t] < bk)) {                 \
+            bd = key_d[t];                                                        \
+            bk = key_k[t];                                                        \
+            bt = t;                                                               \
+        }                                                                         \
+    }
+
+#define FC_DEFINE_PRIM_COSINE_SCALAR(SUFFIX, T)                                   \
+static void fc_prim_cosine_scalar_##SUFFIX(                                       \
+    const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
+    double nu, const double *nr, ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, \
+    double *key_d, ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d,            \
+    ptrdiff_t *best_k, ptrdiff_t *best_t)                                         \
+{                                                                                 \
+    double bd = INFINITY;                                                         \
+    ptrdiff_t bk = PTRDIFF_MAX, bt = -1, t = 0;                                   \
+    FC_PRIM_COSINE_SCALAR(T)                                                      \
+    *best_d = bd; *best_k = bk; *best_t = bt;                                     \
+}
+
+FC_DEFINE_PRIM_COSINE_SCALAR(f64, double)
+FC_DEFINE_PRIM_COSINE_SCALAR(f32, float)
+
 /* Scalar distance row: out[p] = D(x, p) + pen[p] for p in [p0, p1), where D is
  * the squared distance, or for ward 2 * (s_x * s_p / (s_x + s_p)) * squared. */
 #define FC_DEFINE_DIST_ROW_SCALAR(SUFFIX, T)                                      \
@@ -219,6 +255,72 @@ static void fc_prim_avx2_##K3##_##SUFFIX(                                       
 
 FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_AVX2, f64, double)
 FC_DEFINE_PRIM_KINDS(FC_DEFINE_PRIM_AVX2, f32, float)
+
+/* min_pd(1, c) and max_pd(-1, .) keep a NaN c (a zero row), as the scalar
+ * comparisons do. */
+#define FC_DEFINE_PRIM_COSINE_AVX2(SUFFIX, T)                                     \
+__attribute__((target("avx2")))                                                   \
+static void fc_prim_cosine_avx2_##SUFFIX(                                         \
+    const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
+    double nu, const double *nr, ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, \
+    double *key_d, ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d,            \
+    ptrdiff_t *best_k, ptrdiff_t *best_t)                                         \
+{                                                                                 \
+    __m256d vb = _mm256_set1_pd(INFINITY);                                        \
+    __m256i vk = _mm256_set1_epi64x(INT64_MAX), vt = _mm256_set1_epi64x(-1);      \
+    __m256i tv = _mm256_set_epi64x(3, 2, 1, 0);                                   \
+    const __m256i four = _mm256_set1_epi64x(4);                                   \
+    const __m256d one = _mm256_set1_pd(1.0), m1 = _mm256_set1_pd(-1.0);           \
+    const __m256d vnu = _mm256_set1_pd(nu);                                       \
+    ptrdiff_t t = 0;                                                              \
+    for (; t + 4 <= m; t += 4) {                                                  \
+        __m256d acc = _mm256_setzero_pd();                                        \
+        for (ptrdiff_t k = 0; k < d; ++k)                                         \
+            acc = _mm256_add_pd(acc, _mm256_mul_pd(_mm256_set1_pd(xu[k]),         \
+                                                   FC_LOAD4_##SUFFIX(XT + k * ld + t))); \
+        __m256d c = _mm256_div_pd(acc, _mm256_mul_pd(vnu, _mm256_loadu_pd(nr + t))); \
+        c = _mm256_max_pd(m1, _mm256_min_pd(one, c));                             \
+        __m256d dist = _mm256_sub_pd(one, c);                                     \
+        __m256d kd = _mm256_loadu_pd(key_d + t);                                  \
+        int le = _mm256_movemask_pd(_mm256_cmp_pd(dist, kd, _CMP_LE_OQ));         \
+        if (le) {                                                                 \
+            double lane[4];                                                       \
+            _mm256_storeu_pd(lane, dist);                                         \
+            for (int l = 0; l < 4; ++l)                                           \
+                if (le & (1 << l))                                                \
+                    fc_prim_relax(lane[l], t + l, u, rest, n, key_d, key_k, key_u); \
+            kd = _mm256_loadu_pd(key_d + t);                                      \
+        }                                                                         \
+        __m256i kk = _mm256_loadu_si256((const __m256i *)(key_k + t));            \
+        __m256d lt = _mm256_cmp_pd(kd, vb, _CMP_LT_OQ);                           \
+        __m256d eq = _mm256_and_pd(_mm256_cmp_pd(kd, vb, _CMP_EQ_OQ),             \
+                                   _mm256_castsi256_pd(_mm256_cmpgt_epi64(vk, kk))); \
+        __m256d take = _mm256_or_pd(lt, eq);                                      \
+        vb = _mm256_blendv_pd(vb, kd, take);                                      \
+        vk = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(vk),        \
+                                                  _mm256_castsi256_pd(kk), take)); \
+        vt = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(vt),        \
+                                                  _mm256_castsi256_pd(tv), take)); \
+        tv = _mm256_add_epi64(tv, four);                                          \
+    }                                                                             \
+    double lane_d[4];                                                             \
+    long long lane_k[4], lane_t[4];                                               \
+    _mm256_storeu_pd(lane_d, vb);                                                 \
+    _mm256_storeu_si256((__m256i *)lane_k, vk);                                   \
+    _mm256_storeu_si256((__m256i *)lane_t, vt);                                   \
+    double bd = INFINITY;                                                         \
+    ptrdiff_t bk = PTRDIFF_MAX, bt = -1;                                          \
+    for (int l = 0; l < 4; ++l) {                                                 \
+        if (lane_t[l] >= 0 && (lane_d[l] < bd || (lane_d[l] == bd && lane_k[l] < bk))) { \
+            bd = lane_d[l]; bk = (ptrdiff_t)lane_k[l]; bt = (ptrdiff_t)lane_t[l]; \
+        }                                                                         \
+    }                                                                             \
+    FC_PRIM_COSINE_SCALAR(T)                                                      \
+    *best_d = bd; *best_k = bk; *best_t = bt;                                     \
+}
+
+FC_DEFINE_PRIM_COSINE_AVX2(f64, double)
+FC_DEFINE_PRIM_COSINE_AVX2(f32, float)
 
 #define FC_DEFINE_DIST_ROW_AVX2(SUFFIX, T)                                        \
 __attribute__((target("avx2")))                                                   \
@@ -393,6 +495,36 @@ static ptrdiff_t fc_argmin_avx2(const double *out, ptrdiff_t p0, ptrdiff_t p1)
 /* One Prim step over the m points of XT (metric `kind`, FC_ROW_*): relax every
  * key with the new tree vertex u (coordinates xu) and return the smallest
  * (key_d, key_k) and its position. */
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#define FC_DEFINE_COSINE_DISPATCH(SUFFIX, T)                                      \
+static inline void fc_prim_cosine_##SUFFIX(                                       \
+    const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
+    double nu, const double *nr, ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, \
+    double *key_d, ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d,            \
+    ptrdiff_t *best_k, ptrdiff_t *best_t)                                         \
+{                                                                                 \
+    if (fc_have_avx2())                                                           \
+        fc_prim_cosine_avx2_##SUFFIX(XT, ld, m, d, xu, nu, nr, u, rest, n, key_d, \
+                                     key_k, key_u, best_d, best_k, best_t);       \
+    else                                                                          \
+        fc_prim_cosine_scalar_##SUFFIX(XT, ld, m, d, xu, nu, nr, u, rest, n, key_d, \
+                                       key_k, key_u, best_d, best_k, best_t);     \
+}
+#else
+#define FC_DEFINE_COSINE_DISPATCH(SUFFIX, T)                                      \
+static inline void fc_prim_cosine_##SUFFIX(                                       \
+    const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
+    double nu, const double *nr, ptrdiff_t u, const ptrdiff_t *rest, ptrdiff_t n, \
+    double *key_d, ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d,            \
+    ptrdiff_t *best_k, ptrdiff_t *best_t)                                         \
+{                                                                                 \
+    fc_prim_cosine_scalar_##SUFFIX(XT, ld, m, d, xu, nu, nr, u, rest, n, key_d,   \
+                                   key_k, key_u, best_d, best_k, best_t);         \
+}
+#endif
+FC_DEFINE_COSINE_DISPATCH(f64, double)
+FC_DEFINE_COSINE_DISPATCH(f32, float)
+
 #define FC_DEFINE_DISPATCH(SUFFIX, T)                                             \
 static inline void fc_prim_rows_##SUFFIX(                                         \
     int kind, const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu, \
