@@ -100,10 +100,14 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
     Algorithms (Muellner 2011, section 4 for the vector versions):
 
     - single: Prim's algorithm, computing each distance when needed with the
-      code of :func:`pdist`. Time Theta(n^2 d), memory O(n) besides `X`.
-      Every distance has the same bits as in ``pdist(X, metric)``, and edges
-      are ordered by (distance, pair) exactly as in :func:`linkage`, so Z
-      equals ``linkage(pdist(X, metric), 'single')`` even with ties.
+      code of :func:`pdist` (for 'euclidean', 'sqeuclidean', 'cityblock',
+      'chebyshev', 'cosine' and 'correlation', a vectorised loop that performs
+      the same operations in the same order). Time Theta(n^2 d); memory O(n)
+      besides `X`, plus an (n, d) copy of `X`'s type for the vectorised
+      metrics (and a centred float64 copy for 'correlation'). Every distance
+      has the same bits as in ``pdist(X, metric)``, and edges are ordered by
+      (distance, pair) exactly as in :func:`linkage`, so Z equals
+      ``linkage(pdist(X, metric), 'single')`` even with ties.
     - ward: the nearest-neighbour chain on cluster centroids and sizes; the
       Ward distance of clusters A and B is
       ``sqrt(2 |A| |B| / (|A| + |B|)) * ||c_A - c_B||``. Time O(n^2 d).
@@ -112,8 +116,8 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
       centroids (WPGMC). Time O(n^2 d) in practice. Heights may decrease
       (inversions); rows of Z are in merge order, as in :func:`linkage`.
 
-    'ward', 'centroid' and 'median' work on a copy of `X` (n*d values of its
-    type) that holds the centroids. Their heights come from centroids rather
+    'ward', 'centroid' and 'median' work on a transposed copy of `X` (n*d
+    values of its type) that holds the centroids. Their heights come from centroids rather
     than from Lance-Williams updates of a distance matrix, so they agree with
     :func:`linkage` to rounding (about 1e-12 relative for float64 data), and
     the merges are the same when no two candidate distances are that close.
