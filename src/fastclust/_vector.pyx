@@ -59,7 +59,6 @@ cdef extern from "_vector_kernels.h":
     void fc_dist_row_f32(const double* x, const float* XT, index_t ld, index_t p0, index_t p1,
                          index_t d, const double* pen, int ward, double s_x, const double* sz,
                          double* out) noexcept nogil
-    index_t fc_argmin(const double* out, index_t p0, index_t p1) noexcept nogil
     index_t fc_dist_argmin_f64(const double* x, const double* XT, index_t ld, index_t p0,
                                index_t p1, index_t d, const double* pen, int ward, double s_x,
                                const double* sz, double* best) noexcept nogil

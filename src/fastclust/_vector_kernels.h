@@ -174,20 +174,6 @@ static ptrdiff_t fc_dist_argmin_scalar_##SUFFIX(                                
 FC_DEFINE_DIST_ARGMIN_SCALAR(f64, double)
 FC_DEFINE_DIST_ARGMIN_SCALAR(f32, float)
 
-/* Position of the smallest out[p], p in [p0, p1) (strict <: the first wins), or -1. */
-static ptrdiff_t fc_argmin_scalar(const double *out, ptrdiff_t p0, ptrdiff_t p1)
-{
-    double b = INFINITY;
-    ptrdiff_t bp = -1;
-    for (ptrdiff_t p = p0; p < p1; ++p) {
-        if (out[p] < b) {
-            b = out[p];
-            bp = p;
-        }
-    }
-    return bp;
-}
-
 #ifdef FASTCLUST_HAVE_AVX2_DISTANCE
 
 #define FC_LOAD4_f64(ptr) _mm256_loadu_pd(ptr)
@@ -427,42 +413,6 @@ static ptrdiff_t fc_dist_argmin_avx2_##SUFFIX(                                  
 FC_DEFINE_DIST_ARGMIN_AVX2(f64, double)
 FC_DEFINE_DIST_ARGMIN_AVX2(f32, float)
 
-__attribute__((target("avx2")))
-static ptrdiff_t fc_argmin_avx2(const double *out, ptrdiff_t p0, ptrdiff_t p1)
-{
-    __m256d vb = _mm256_set1_pd(INFINITY);
-    __m256i vp = _mm256_set1_epi64x(-1);
-    __m256i pv = _mm256_set_epi64x(p0 + 3, p0 + 2, p0 + 1, p0);
-    const __m256i four = _mm256_set1_epi64x(4);
-    ptrdiff_t p = p0;
-    for (; p + 4 <= p1; p += 4) {
-        __m256d v = _mm256_loadu_pd(out + p);
-        __m256d lt = _mm256_cmp_pd(v, vb, _CMP_LT_OQ);
-        vb = _mm256_blendv_pd(vb, v, lt);
-        vp = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(vp),
-                                                  _mm256_castsi256_pd(pv), lt));
-        pv = _mm256_add_epi64(pv, four);
-    }
-    double lane_d[4];
-    long long lane_p[4];
-    _mm256_storeu_pd(lane_d, vb);
-    _mm256_storeu_si256((__m256i *)lane_p, vp);
-    double b = INFINITY;
-    ptrdiff_t bp = -1;
-    for (int l = 0; l < 4; ++l) {
-        if (lane_p[l] >= 0 && (lane_d[l] < b || (lane_d[l] == b && lane_p[l] < bp))) {
-            b = lane_d[l];
-            bp = (ptrdiff_t)lane_p[l];
-        }
-    }
-    for (; p < p1; ++p) {       /* the tail: larger positions, so strict < keeps the first */
-        if (out[p] < b) {
-            b = out[p];
-            bp = p;
-        }
-    }
-    return bp;
-}
 #endif
 
 /* Dispatchers: AVX2 when fc_have_avx2(), else the scalar loops (same results). */
@@ -574,13 +524,5 @@ FC_DEFINE_ARGMIN_DISPATCH(f32, float)
 FC_DEFINE_DISPATCH(f64, double)
 FC_DEFINE_DISPATCH(f32, float)
 
-static inline ptrdiff_t fc_argmin(const double *out, ptrdiff_t p0, ptrdiff_t p1)
-{
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
-    if (fc_have_avx2())
-        return fc_argmin_avx2(out, p0, p1);
-#endif
-    return fc_argmin_scalar(out, p0, p1);
-}
 
 #endif
