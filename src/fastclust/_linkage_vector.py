@@ -179,6 +179,8 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
     n, d = X.shape
     check_n(n, "X")
     if spec.name == "single":
+        # The KD-tree path plugs in here: make 'auto' choose it for Euclidean data of
+        # small d (issue 3 item 3), and replace _kdtree_single's body.
         if algorithm == "kdtree":
             return _kdtree_single(X, name, extraarg, workers)
         if boolean_hamming or METRICS[name].boolean:
