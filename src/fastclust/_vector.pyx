@@ -289,7 +289,7 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
 
 def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
                       floating[:, ::1] XT,        # scratch: (d, n), same dtype as X
-                      int metric,                 # in: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK, _CHEBYSHEV or _COSINE
+                      int metric,                 # in: METRIC_ code, one with vectorised rows
                       const double[::1] norms,    # in: row norms for cosine, else ones (n,)
                       double[::1] edge_d,         # out, length n - 1
                       index_t[::1] edge_i,        # out, length n - 1
@@ -297,9 +297,10 @@ def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
                       int workers=1):             # in
     """Minimum spanning tree of the rows of X (unweighted metric), by vectorised Prim on the fly.
 
-    Preconditions: n >= 2, X finite (with squared distances below the float64
-    overflow for the squared metrics). Writes the n - 1 tree edges (unsorted,
-    edge_i < edge_j), each distance bit-identical to pdist(X, metric).
+    metric: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK, _CHEBYSHEV or _COSINE.
+    Preconditions: n >= 2, X finite and no distance overflowing float64, no
+    zero norm for cosine (checked in Python). Writes the n - 1 tree edges
+    (unsorted, edge_i < edge_j), each distance bit-identical to pdist(X, metric).
     Returns a status code.
     """
     cdef index_t n = X.shape[0], d = X.shape[1]
@@ -398,7 +399,8 @@ cdef struct Layout:
     double* x         # scratch, d: one centroid in double
 
 
-cdef inline double sq_at(const floating* CT, const Layout* L, index_t p, index_t q) noexcept nogil:
+cdef inline double sq_at(const floating* CT, const Layout* L, index_t p,
+                         index_t q) noexcept nogil:
     """Squared distance of positions p and q, k order, as the vectorised rows compute it."""
     cdef index_t k
     cdef double acc = 0.0, diff
@@ -408,7 +410,8 @@ cdef inline double sq_at(const floating* CT, const Layout* L, index_t p, index_t
     return acc
 
 
-cdef inline double ward_at(const floating* CT, const Layout* L, index_t p, index_t q) noexcept nogil:
+cdef inline double ward_at(const floating* CT, const Layout* L, index_t p,
+                           index_t q) noexcept nogil:
     """Squared Ward distance 2 (s_p s_q / (s_p + s_q)) ||c_p - c_q||^2 of positions p, q."""
     return 2.0 * (L.sz[p] * L.sz[q] / (L.sz[p] + L.sz[q])) * sq_at(CT, L, p, q)
 
@@ -515,7 +518,8 @@ cdef void layout_kill(floating* CT, Layout* L, index_t p) noexcept nogil:
     L.cnt = out
 
 
-cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p, index_t q) noexcept nogil:
+cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p,
+                            index_t q) noexcept nogil:
     """Position p becomes the union of p and q (median: the midpoint of the centroids)."""
     cdef index_t k
     cdef double w_p, w_q, s_p = L.sz[p], s_q = L.sz[q]
