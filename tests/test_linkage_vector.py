@@ -275,3 +275,21 @@ def test_overflowing_squared_distances(method):
 def test_linkage_vector_is_exported():
     assert "linkage_vector" in fastclust.__all__
     assert fastclust.linkage_vector.__doc__.count("Examples") == 1
+
+
+@pytest.mark.parametrize("method, metric", [("single", "euclidean"), ("single", "cosine"),
+                                            ("single", "canberra"), ("ward", "euclidean"),
+                                            ("centroid", "euclidean"), ("median", "euclidean")])
+def test_memory_grows_with_n_d_not_n_squared(rng, method, metric):
+    # numpy reports its buffers to tracemalloc: the condensed matrix alone would
+    # be n*(n-1)/2 doubles = 18 MB here; everything linkage_vector allocates is O(n*d)
+    import tracemalloc
+
+    X = rng.normal(size=(2200, 3))
+    tracemalloc.start()
+    try:
+        fastclust.linkage_vector(X, method, metric)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"peak {peak / 1e6:.1f} MB"
