@@ -9,6 +9,13 @@ allocation the call makes, C++ ones included.
     python bench/compare.py --n 5000
     python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
     python bench/compare.py --divisive --n 2000     # DIANA, bisecting, the estimator
+    python bench/compare.py --vector --n 10000          # linkage_vector vs fastcluster's
+    python bench/compare.py --pdist --n 10000 --workers 1   # pdist per metric vs SciPy
+
+--vector compares fastclust.linkage_vector(X, method) with
+fastcluster.linkage_vector(X, method) on the observations (float64, and
+fastclust on float32 too); --pdist compares fastclust.pdist(X, metric) with
+scipy.spatial.distance.pdist(X, metric). Neither builds the condensed matrix.
 
 Columns:
   fastclust        linkage(y, method): the default preserve_input=True (one copy,
@@ -114,11 +121,21 @@ def main(argv=None):
                         help="instead of linkage: time diana (against R's cluster::diana "
                              "when Rscript is installed), bisecting, and HierarchicalClustering "
                              "(against scikit-learn's AgglomerativeClustering)")
+    parser.add_argument("--vector", action="store_true",
+                        help="linkage_vector (single, ward, centroid, median) vs fastcluster's")
+    parser.add_argument("--pdist", action="store_true", help="pdist per metric vs SciPy's")
+    parser.add_argument("--metrics", default="euclidean,sqeuclidean,cityblock,chebyshev,cosine,"
+                        "correlation,canberra,braycurtis,minkowski,seuclidean,mahalanobis",
+                        help="metrics for --pdist")
     args = parser.parse_args(argv)
     _fixed_malloc_thresholds()
     if args.divisive:
         divisive_section(args)
         return
+    if args.vector:
+        return main_vector(args)
+    if args.pdist:
+        return main_pdist(args)
 
     import fastclust
 
@@ -253,6 +270,77 @@ def divisive_section(args):
         print(f"| HierarchicalClustering(8, linkage={linkage!r}).fit(X) | {t_e:.3f} s | "
               f"sklearn AgglomerativeClustering | {ref} |")
     sys.stdout.flush()
+
+
+VECTOR_METHODS = ("single", "ward", "centroid", "median")
+
+
+def main_vector(args):
+    """linkage_vector per method: fastclust (float64, float32) vs fastcluster."""
+    import fastclust
+
+    try:
+        import fastcluster
+    except ImportError:
+        fastcluster = None
+    X = blobs(args.n, args.d, args.seed)
+    X32 = X.astype(np.float32)
+    workers = fastclust._validation.resolve_workers(args.workers)
+    print(f"linkage_vector, n={args.n}, d={args.d}, X {X.nbytes / 2**20:.1f} MiB, "
+          f"repeat={args.repeat}, fastclust workers={workers}; fastclust "
+          f"{fastclust.__version__}"
+          + (f", fastcluster {fastcluster.__version__}" if fastcluster else ""))
+    print()
+    print("| method | fastclust | fastclust float32 | fastcluster | × vs fastcluster | "
+          "peak extra MiB: fastclust / float32 / fastcluster | Z equals fastcluster |")
+    print("|---|---|---|---|---|---|---|")
+    methods = [m for m in args.methods.split(",") if m in VECTOR_METHODS]
+    for method in methods or VECTOR_METHODS:
+        t_fc, m_fc, Z = measure(
+            lambda a: fastclust.linkage_vector(a, method, workers=args.workers),
+            lambda: X, args.repeat)
+        t_32, m_32, _ = measure(
+            lambda a: fastclust.linkage_vector(a, method, workers=args.workers),
+            lambda: X32, args.repeat)
+        t_fcl, m_fcl, R = ("–", float("nan"), None)
+        if fastcluster is not None:
+            t_fcl, m_fcl, R = measure(lambda a: fastcluster.linkage_vector(a, method),
+                                      lambda: X, args.repeat)
+        match = "–" if R is None else ("yes" if same_tree(Z, R) else "NO")
+        ratio = "–" if R is None else f"{t_fcl / t_fc:.2f}"
+        fcl = "–" if R is None else f"{t_fcl:.3f} s"
+        mem = " / ".join("–" if v != v else f"{v:.1f}" for v in (m_fc, m_32, m_fcl))
+        print(f"| {method} | {t_fc:.3f} s | {t_32:.3f} s | {fcl} | {ratio} | {mem} | {match} |")
+        sys.stdout.flush()
+
+
+def main_pdist(args):
+    """pdist per metric: fastclust (float64 and float32 output) vs SciPy."""
+    import fastclust
+    from scipy.spatial.distance import pdist as scipy_pdist
+
+    X = blobs(args.n, args.d, args.seed)
+    workers = fastclust._validation.resolve_workers(args.workers)
+    pairs = args.n * (args.n - 1) // 2
+    print(f"pdist, n={args.n}, d={args.d}, {pairs:.2e} pairs, repeat={args.repeat}, "
+          f"fastclust workers={workers}")
+    print()
+    print("| metric | fastclust | ns/pair | fastclust float32 out | scipy | ns/pair | "
+          "× vs scipy | peak extra MiB: fastclust / float32 / scipy | max rel. diff |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for metric in args.metrics.split(","):
+        t_fc, m_fc, y = measure(lambda a: fastclust.pdist(a, metric, workers=args.workers),
+                                lambda: X, args.repeat)
+        t_32, m_32, _ = measure(lambda a: fastclust.pdist(a, metric, workers=args.workers,
+                                                          dtype=np.float32),
+                                lambda: X, args.repeat)
+        t_sp, m_sp, r = measure(lambda a: scipy_pdist(a, metric), lambda: X, args.repeat)
+        diff = float(np.max(np.abs(y - r) / np.maximum(np.abs(r), 1e-300)))
+        del y, r
+        print(f"| {metric} | {t_fc:.3f} s | {1e9 * t_fc / pairs:.2f} | {t_32:.3f} s | "
+              f"{t_sp:.3f} s | {1e9 * t_sp / pairs:.2f} | {t_sp / t_fc:.2f} | "
+              f"{m_fc:.0f} / {m_32:.0f} / {m_sp:.0f} | {diff:.1e} |")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

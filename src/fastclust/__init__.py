@@ -9,6 +9,7 @@ from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
 from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._linkage_vector import linkage_vector
 from ._ordering import optimal_leaf_ordering
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
@@ -49,6 +50,7 @@ __all__ = [
     "leaders",
     "leaves_list",
     "linkage",
+    "linkage_vector",
     "maxRstat",
     "maxdists",
     "maxinconsts",

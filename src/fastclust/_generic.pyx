@@ -18,69 +18,9 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
+from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
 from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
-
-
-cdef inline bint key_less(const double* mind, index_t i, index_t j) noexcept nogil:
-    return mind[i] < mind[j] or (mind[i] == mind[j] and i < j)
-
-
-cdef struct Heap:
-    index_t* slots       # heap array of slots
-    index_t* where       # where[slot] = position in `slots`, -1 when removed
-    index_t size
-    double* mind
-
-
-cdef inline void heap_swap(Heap* h, index_t p, index_t q) noexcept nogil:
-    cdef index_t s = h.slots[p]
-    h.slots[p] = h.slots[q]
-    h.slots[q] = s
-    h.where[h.slots[p]] = p
-    h.where[h.slots[q]] = q
-
-
-cdef void sift_up(Heap* h, index_t p) noexcept nogil:
-    cdef index_t parent
-    while p > 0:
-        parent = (p - 1) // 2
-        if not key_less(h.mind, h.slots[p], h.slots[parent]):
-            break
-        heap_swap(h, p, parent)
-        p = parent
-
-
-cdef void sift_down(Heap* h, index_t p) noexcept nogil:
-    cdef index_t child
-    while True:
-        child = 2 * p + 1
-        if child >= h.size:
-            break
-        if child + 1 < h.size and key_less(h.mind, h.slots[child + 1], h.slots[child]):
-            child += 1
-        if not key_less(h.mind, h.slots[child], h.slots[p]):
-            break
-        heap_swap(h, p, child)
-        p = child
-
-
-cdef inline void heap_update(Heap* h, index_t slot) noexcept nogil:
-    """Restore heap order after mind[slot] changed either way."""
-    cdef index_t p = h.where[slot]
-    sift_up(h, p)
-    sift_down(h, h.where[slot])
-
-
-cdef void heap_remove(Heap* h, index_t slot) noexcept nogil:
-    cdef index_t p = h.where[slot]
-    cdef index_t last = h.size - 1
-    if p != last:
-        heap_swap(h, p, last)
-    h.size -= 1
-    h.where[slot] = -1
-    if p != last:
-        heap_update(h, h.slots[p])
 
 
 cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* act,
