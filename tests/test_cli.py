@@ -150,7 +150,7 @@ def test_progress_display(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("method", ["single", "average", "ward"])
+@pytest.mark.parametrize("method", ["single", "average", "ward", "centroid"])
 def test_kernels_report_progress(method, rng):
     """The linkage kernels fill the counters of a Progress while they run, to 100%."""
     from fastclust._progress import Progress, reporting
@@ -161,6 +161,9 @@ def test_kernels_report_progress(method, rng):
         fastclust.linkage(rng.random((300, 3)), method)
     assert counters.snapshot() == ("merges", 1.0)
     assert _Progress.line(counters, 0) == "[" + "#" * 24 + "] 100% merges"
+    with reporting(counters):
+        fastclust.pdist(rng.random((300, 3)))
+    assert counters.snapshot() == ("distances", 1.0)
     counters.counters[:] = [2, 1, 4]
     assert _Progress.line(counters, 0) == "[" + "#" * 6 + "." * 18 + "]  25% merges"
     # after `reporting` has ended, kernels no longer write into the counters

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._progress import STAGE_DISTANCES, current
 from ._validation import (as_float_array, check_finite, check_memory, num_obs_condensed,
                           resolve_workers)
 
@@ -351,7 +352,8 @@ def pdist(X, metric="euclidean", *, out=None, dtype=None, workers=None, **kwargs
     code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
     n = X.shape[0]
     out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix", dtype)
-    pdist_condensed(X, code, p, out, resolve_workers(workers), **args)
+    pdist_condensed(X, code, p, out, resolve_workers(workers), **args,
+                    progress=current(STAGE_DISTANCES, 0))
     return out
 
 

@@ -76,7 +76,8 @@ cdef void init_rows(double* D, const double* src, index_t n, bint square,
 cdef int generic_core(double* D, const double* src, index_t n, int method, bint squared,
                       index_t* act, index_t* act_base, double* size, index_t* nbr, double* mind,
                       index_t* heap_slots, index_t* heap_where,           # scratch
-                      index_t* out_a, index_t* out_b, double* out_h       # out
+                      index_t* out_a, index_t* out_b, double* out_h,      # out
+                      long long* progress                                 # out, or NULL
                       ) noexcept nogil:
     cdef index_t m = n, i, t, k, x, y, pos_x, pos_y, step, base_x, base_y, bk, work = 0
     cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy, best
@@ -163,8 +164,13 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         work += 2 * m
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if progress != NULL:
+                # the work left is about proportional to m^2
+                progress[1] = <long long>(n * n - m * m)
             if signals_pending():
                 return STATUS_INTERRUPTED
+    if progress != NULL:
+        progress[1] = progress[2]
     for step in range(n - 1):
         out_h[step] = sqrt(out_h[step]) if out_h[step] > 0.0 else 0.0
     return STATUS_OK
@@ -177,7 +183,8 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
                     index_t[::1] out_b,    # out
                     double[::1] out_h,     # out: heights in merge order (may go down)
                     bint squared=False,    # in: the input holds squared distances already
-                    const double[::1] source=None):  # in: the distances, if not in dists
+                    const double[::1] source=None,   # in: the distances, if not in dists
+                    long long[::1] progress=None):   # out: [stage, done, total], see _progress.py
     """Generic algorithm on a condensed matrix of Euclidean distances, overwriting it.
 
     With `source`, `dists` is an uninitialised buffer of the same length that
@@ -194,10 +201,14 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     cdef double[::1] size = np.empty(n)
     cdef double[::1] mind = np.empty(n)
     cdef int status
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * n
     with nogil:
         status = generic_core(&dists[0], src, n, method, squared, &act[0], &act_base[0], &size[0], &nbr[0], &mind[0],
                               &heap_slots[0], &heap_where[0],
-                              &out_a[0], &out_b[0], &out_h[0])
+                              &out_a[0], &out_b[0], &out_h[0], counters)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

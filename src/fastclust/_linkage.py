@@ -237,9 +237,9 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int)
 
         if isinstance(dists, _Deferred):
             status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
-                                     squared, dists.source)
+                                     squared, dists.source, progress=progress)
         else:
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
+            status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     raise_for_status(status, spec.name)
     if spec.algorithm == "mst":
         order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)

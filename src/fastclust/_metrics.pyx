@@ -168,7 +168,8 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
                     const double[::1] w=None,   # in: weights (d,) or empty
                     const double[::1] V=None,   # in: seuclidean variances (d,) or empty
                     const double[:, ::1] VI=None,   # in: mahalanobis (d, d) or empty
-                    double log_base=0.0):       # in: jensenshannon log(base), 0 = natural
+                    double log_base=0.0,        # in: jensenshannon log(base), 0 = natural
+                    long long[::1] progress=None):  # out: [stage, done, total], see _progress.py
     """Condensed pairwise distances of the rows of X; returns a status code.
 
     Preconditions: X finite, C-contiguous float32 or float64; out float32 or
@@ -196,6 +197,10 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
         XT_view = XT_arr
         XT = &XT_view[0, 0]
     per_pair = pair_work(metric, d)
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * (n - 1) // 2       # pairs
     with nogil:
         lo = 0
         while lo < n - 1:
@@ -210,6 +215,8 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
                 pdist_rows(&X[0, 0], n, d, lo + chunk, lo + chunk + 1, &prm,
                            &norms[0], XT, &out[0])
             lo = hi
+            if counters != NULL:
+                counters[1] = hi * (2 * n - hi - 1) // 2     # the pairs of rows < hi
             if signals_pending():
                 interrupted = 1
                 break
