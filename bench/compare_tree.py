@@ -33,7 +33,7 @@ def chain(n):
 
 
 def cases(Z, y, n_ks):
-    """(name, fastclust call, scipy call, needs y) for every benchmarked function."""
+    """(name, call(module), needs y): `call` is run with fastclust and with SciPy's module."""
     ks = list(range(1, n_ks + 1))
     return [
         ("fcluster maxclust k=10", lambda m: m.fcluster(Z, 10, "maxclust"), False),
@@ -80,6 +80,8 @@ def main(argv=None):
         Z = chain(args.n)
         args.no_distances = True
     elif args.no_distances:
+        # no n^2 matrix is kept: single linkage (the MST kernel streams the distances)
+        args.tree = "single"
         Z = fastclust.linkage(blobs(args.n, args.d, args.seed), "single")
     else:
         y = fastclust.pdist(blobs(args.n, args.d, args.seed))

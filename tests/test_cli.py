@@ -140,14 +140,50 @@ def test_cluster_heatmap_needs_observations(tmp_path):
 
 def test_progress_display(capsys):
     from fastclust.cli import _Progress
-    with _Progress(enabled=True).stage("working"):
-        __import__("time").sleep(0.25)
+    progress = _Progress(enabled=True)
+    with progress.stage("working"):
+        progress.message("a message")
     err = capsys.readouterr().err
-    assert "working | ..." in err or "working / ..." in err     # the spinner while it ran
-    assert err.rstrip("\n").endswith("\033[K") and "\rworking: 0." in err
-    with _Progress(enabled=False).stage("silent"):
+    # a message clears the progress line first; the stage ends with its time
+    assert "\r\033[Ka message\n" in err
+    assert err.endswith("\033[K\n") and "\rworking: 0." in err
+    quiet = _Progress(enabled=False)
+    with quiet.stage("silent"):
         pass
     assert capsys.readouterr().err == ""
+    quiet.message("still shown")
+    assert capsys.readouterr().err == "still shown\n"
+
+
+def test_progress_is_reported_while_the_kernel_runs(rng):
+    """Sampled from another thread, the counters rise through intermediate values."""
+    import threading
+    import time
+
+    from fastclust._progress import Progress, reporting
+    counters = Progress()
+    seen = []
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            seen.append(counters.snapshot())
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=sample)
+    X = rng.random((6000, 4))          # enough work for several updates between polls
+    thread.start()
+    try:
+        with reporting(counters):
+            fastclust.linkage(X, "average")
+    finally:
+        stop.set()
+        thread.join()
+    merges = [f for stage, f in seen if stage == "merges" and f is not None]
+    assert any(0.0 < f < 1.0 for f in merges), seen[:5]
+    assert merges == sorted(merges)                     # never goes back
+    distances = [f for stage, f in seen if stage == "distances" and f is not None]
+    assert distances == sorted(distances)
 
 
 @pytest.mark.parametrize("method", ["single", "average", "ward", "centroid"])

@@ -194,3 +194,43 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"fastclust\[plot\]"):
         fc.dendrogram(Z)
     assert fc.dendrogram(Z, no_plot=True)["ivl"] == ["2", "0", "1"]
+
+
+def test_any_memory_layout_of_Z(rng):
+    Z = fc.linkage(rng.random((12, 2)), "average")
+    expected = fc.dendrogram(Z, no_plot=True)
+    assert fc.dendrogram(np.asfortranarray(Z), no_plot=True) == expected
+    assert fc.dendrogram(np.hstack([Z, Z])[:, :4], no_plot=True) == expected
+    assert fc.dendrogram(Z.astype(np.float32), no_plot=True)["leaves"] == expected["leaves"]
+
+
+def test_level_with_a_huge_p_means_no_truncation(rng):
+    Z = fc.linkage(rng.random((12, 2)), "average")
+    assert fc.dendrogram(Z, no_plot=True, truncate_mode="level", p=10 ** 20) == \
+        sch.dendrogram(Z, no_plot=True, truncate_mode="level", p=10 ** 20)
+
+
+def test_sort_options_are_validated_together():
+    Z = fc.linkage([[0.0], [1.0], [3.0], [7.0]], "single")
+    with pytest.raises(ValueError, match="count_sort must be"):
+        fc.dendrogram(Z, no_plot=True, count_sort="up", distance_sort=True)
+    assert fc.dendrogram(Z, no_plot=True, count_sort=np.True_) == \
+        sch.dendrogram(Z, no_plot=True, count_sort=True)
+
+
+def test_contraction_marks_like_scipy(rng, monkeypatch):
+    """Both libraries hand the same marks to their drawing code."""
+    import fastclust.plot
+    captured = {}
+    monkeypatch.setattr(sch, "_plot_dendrogram",
+                        lambda *a, **k: captured.__setitem__("scipy", k["contraction_marks"]))
+    monkeypatch.setattr(fastclust.plot, "_draw_scipy_dendrogram",
+                        lambda *a: captured.__setitem__("ours", a[6]))
+    for method in ("average", "centroid"):
+        Z = fc.linkage(rng.random((40, 2)), method)
+        for kwargs in ({"truncate_mode": "lastp", "p": 6}, {"truncate_mode": "level", "p": 3}):
+            sch.dendrogram(Z, show_contracted=True, **kwargs)
+            fc.dendrogram(Z, show_contracted=True, **kwargs)
+            ours = [tuple(map(float, m)) for m in captured["ours"]]
+            theirs = [tuple(map(float, m)) for m in captured["scipy"]]
+            assert ours == theirs and len(ours) > 0

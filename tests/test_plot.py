@@ -35,10 +35,13 @@ def png_bytes(fig) -> int:
     return len(buf.getvalue())
 
 
-@pytest.mark.parametrize("orientation", ["top", "bottom", "left", "right"])
-def test_dendrogram_one_collection_of_all_links(rng, orientation):
+@pytest.mark.parametrize("orientation, ticks", [("top", "bottom"), ("bottom", "top"),
+                                                ("left", "right"), ("right", "left")])
+def test_dendrogram_one_collection_of_all_links(rng, orientation, ticks):
     Z = fc.linkage(rng.random((30, 2)), "average")
     ax = fp.dendrogram(Z, orientation=orientation, labels=[f"s{i}" for i in range(30)])
+    axis = ax.xaxis if orientation in ("top", "bottom") else ax.yaxis
+    assert axis.get_ticks_position() == ticks          # the labels sit at the leaves
     assert len(links(ax).get_segments()) == 29
     ticks = ax.get_xticklabels() if orientation in ("top", "bottom") else ax.get_yticklabels()
     expected = [f"s{i}" for i in fc.leaves_list(Z)]
@@ -50,11 +53,26 @@ def test_dendrogram_one_collection_of_all_links(rng, orientation):
 def test_dendrogram_n_clusters_colours_exactly_k(rng, method):
     X = np.round(rng.random((60, 2)) * 4)         # ties; centroid also inversions
     Z = fc.linkage(X, method)
+    palette = [f"#{i:02x}{255 - i:02x}80" for i in range(0, 250, 25)]   # 10 colours
+    black = mpl.colors.to_rgba("black")
     for k in (1, 2, 5, 9):
-        ax = fp.dendrogram(Z, n_clusters=k, above_threshold_color="black", palette=["r"])
+        ax = fp.dendrogram(Z, n_clusters=k, above_threshold_color="black", palette=palette)
         colours = [tuple(c) for c in links(ax).get_colors()]
-        black = mpl.colors.to_rgba("black")
         assert sum(c == black for c in colours) == k - 1
+        # each drawn link of a cluster has that cluster's colour: compare with the
+        # clusters of cut_tree (exactly k, by merge order)
+        labels = fc.cut_tree(Z, n_clusters=k)[:, 0]
+        R = fc.dendrogram(Z, no_plot=True, color_threshold=-1)
+        below = [c for c in colours if c != black]
+        assert len(set(below)) <= k
+        leaf_colour = {}
+        for xs, ys, colour in zip(R["icoord"], R["dcoord"], colours):
+            for x, y in ((xs[0], ys[0]), (xs[3], ys[3])):
+                if y == 0.0 and colour != black:
+                    leaf_colour[R["leaves"][int((x - 5) // 10)]] = colour
+        for a in leaf_colour:
+            for b in leaf_colour:
+                assert (labels[a] == labels[b]) == (leaf_colour[a] == leaf_colour[b])
         plt.close(ax.figure)
 
 

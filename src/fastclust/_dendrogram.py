@@ -74,20 +74,28 @@ def set_link_color_palette(palette):
     _palette = list(palette)
 
 
+_SORT_CODES = {"ascending": 0, "descending": 1}
+
+
+def _sort_value(value, name: str):
+    """'ascending', 'descending' or None (no sort); True means 'ascending'."""
+    if isinstance(value, (bool, np.bool_)):
+        return "ascending" if value else None
+    if value is None or (isinstance(value, numbers.Integral) and value == 0):
+        return None
+    if isinstance(value, str) and value in _SORT_CODES:
+        return value
+    raise ValueError(f"{name} must be False, True, 'ascending' or 'descending', got {value!r}")
+
+
 def _child_order(count_sort, distance_sort) -> int:
-    # SciPy's precedence: count_sort first, then distance_sort; True means 'ascending'.
-    if count_sort is True or count_sort == "ascending":
-        return 1
-    if count_sort == "descending":
-        return 2
-    if distance_sort is True or distance_sort == "ascending":
-        return 3
-    if distance_sort == "descending":
-        return 4
-    for name, value in (("count_sort", count_sort), ("distance_sort", distance_sort)):
-        if value not in (False, None, 0):
-            raise ValueError(f"{name} must be False, True, 'ascending' or 'descending', "
-                             f"got {value!r}")
+    # SciPy's precedence: count_sort first, then distance_sort.
+    by_count = _sort_value(count_sort, "count_sort")
+    by_distance = _sort_value(distance_sort, "distance_sort")
+    if by_count is not None:
+        return 1 + _SORT_CODES[by_count]
+    if by_distance is not None:
+        return 3 + _SORT_CODES[by_distance]
     return 0
 
 
@@ -110,8 +118,9 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
     p : int, default=30
         Parameter of `truncate_mode`.
     truncate_mode : {None, 'lastp', 'level'}, default=None
-        'lastp': show only the last `p` merges; the other subtrees become
-        leaves (``p`` of 0 or more than n means all). 'level': show at most
+        'lastp': show `p` leaves, that is the last ``p - 1`` merges, the
+        subtrees below them drawn as leaves (``p`` of 0 or more than n
+        means all). 'level': show at most
         `p` levels below the root (``p <= 0`` means all). 'mtica' is accepted
         as SciPy's old name for 'level'; 'none' as None.
     color_threshold : float or 'default', optional
@@ -173,6 +182,12 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
 
     Notes
     -----
+    Deliberate differences from SciPy: `count_sort` and `distance_sort`
+    values other than False/None/0, True/np.True_, 'ascending' and
+    'descending' raise ValueError (SciPy ignores them); ``get_leaves=False``
+    works (SciPy raises TypeError); any real-valued Z is accepted (float32
+    too) and copied to float64 C order.
+
     Layout: leaf k is at x = 10 k + 5; each link is drawn as the polyline
     through its four (x, y) points. Time and memory O(n); at 10^6 leaves
     the layout takes well under a second and building the result's Python
@@ -199,7 +214,7 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
         raise ValueError(f"Dimensions of Z and labels must be consistent. Z has "
                          f"{shape[0] + 1} observations, labels has {len(labels)} entries")
     Z, children, n = _check_linkage(Z)
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+    if not isinstance(p, numbers.Real):
         raise TypeError(f"p must be a number, got {p!r}")
     p = int(p)
     if truncate_mode not in _TRUNCATE_MODES:
@@ -207,8 +222,8 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
     mode = _TRUNCATE_MODES[truncate_mode]
     if mode == 1 and (p > n or p == 0):
         p = n
-    if mode == 2 and p <= 0:
-        p = n + 1                       # deeper than any tree: no truncation
+    if mode == 2:
+        p = n + 1 if p <= 0 else min(p, n + 1)     # n + 1: deeper than any tree
     order = _child_order(count_sort, distance_sort)
     if color_threshold is None or (isinstance(color_threshold, str)
                                    and color_threshold == "default"):
@@ -260,6 +275,7 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
 def _layout_arrays(Z, children, n, mode, p, order, color_threshold, n_colors, want_marks):
     """The layout as arrays: icoord, dcoord (m, 4); link node ids and colour codes
     (palette index, -1 above the threshold); leaf ids; contraction marks (k, 2)."""
+    Z = np.ascontiguousarray(Z, dtype=np.float64)     # Fortran order or a column view
     icoord = np.empty((n - 1, 4))
     dcoord = np.empty((n - 1, 4))
     link_node = np.empty(n - 1, dtype=np.intp)

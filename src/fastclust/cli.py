@@ -187,8 +187,11 @@ def _check_metric(metric: str) -> str:
     return name
 
 
-def _linkage(data, method: str, metric: str):
-    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr."""
+def _linkage(data, method: str, metric: str, say=None):
+    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr.
+
+    `say(text)` prints a line on stderr (default: print), e.g. a progress display's.
+    """
     from ._linkage import linkage
 
     with warnings.catch_warnings(record=True) as caught:
@@ -198,7 +201,11 @@ def _linkage(data, method: str, metric: str):
         except (ValueError, TypeError) as exc:
             raise UserError(str(exc)) from None
     for warning in caught:
-        print(f"{PROG}: warning: {warning.message}", file=sys.stderr)
+        text = f"{PROG}: warning: {warning.message}"
+        if say is not None:
+            say(text)
+        else:
+            print(text, file=sys.stderr)
     return Z
 
 
@@ -284,16 +291,23 @@ def _run_demo(args) -> None:
 
 
 def _write_pictures(Z, X, names, feature_names, n_clusters, title, dendrogram_png,
-                    heatmap_png, log) -> None:
-    """Save a dendrogram and/or a clustered heatmap (either path may be None)."""
+                    heatmap_png, log, warn=None) -> None:
+    """Save a dendrogram and/or a clustered heatmap (either path may be None).
+
+    `log(text)` reports each file written; `warn(text)` (default: print on
+    stderr) what was skipped.
+    """
+    if warn is None:
+        def warn(text):
+            print(text, file=sys.stderr)
     if dendrogram_png is None and heatmap_png is None:
         return
     try:
         import matplotlib
     except ImportError:
         skipped = " and ".join(str(p) for p in (dendrogram_png, heatmap_png) if p is not None)
-        print(f"matplotlib is not installed: skipped {skipped} "
-              f"(pip install 'fastclust[plot]').", file=sys.stderr)
+        warn(f"matplotlib is not installed: skipped {skipped} "
+             f"(pip install 'fastclust[plot]').")
         return
     matplotlib.use("Agg")        # files only: never open a window
     import matplotlib.pyplot as plt
@@ -311,8 +325,8 @@ def _write_pictures(Z, X, names, feature_names, n_clusters, title, dendrogram_pn
         _save_figure(fig, dendrogram_png, log)
     if heatmap_png is not None:
         if X is None or X.ndim != 2 or X.shape[1] < 2:
-            print(f"{PROG}: warning: skipped {heatmap_png}: a heatmap needs observations "
-                  f"with at least 2 columns.", file=sys.stderr)
+            warn(f"{PROG}: warning: skipped {heatmap_png}: a heatmap needs observations "
+                 f"with at least 2 columns.")
             return
         cm = plot.clustermap(X, method="average", row_linkage=Z, row_clusters=k,
                              row_labels=list(names), col_labels=list(feature_names),
@@ -361,7 +375,7 @@ def _run_cluster(args) -> None:
     if args.n_clusters is not None:
         _check_n_clusters(args.n_clusters, len(names))
     with progress.stage(f"{method} linkage of {len(names)} rows"):
-        Z = _linkage(data, method, metric)
+        Z = _linkage(data, method, metric, say=progress.message)
     with progress.stage("cutting the tree"):
         if args.n_clusters is not None:
             labels = _cut_by_count(Z, args.n_clusters)
@@ -372,12 +386,11 @@ def _run_cluster(args) -> None:
     _write_labels(args.output, ("label", "cluster"), names, labels)
     if args.dendrogram or args.heatmap:
         observations = data if data.ndim == 2 and metric != "precomputed" else None
-        log = (lambda text: None) if args.quiet else (
-            lambda text: print(text, file=sys.stderr))
+        log = (lambda text: None) if args.quiet else progress.message
         with progress.stage("drawing"):
             _write_pictures(Z, observations, names, columns, args.n_clusters,
                             f"{path.name}: {method} linkage, {metric}",
-                            args.dendrogram, args.heatmap, log)
+                            args.dendrogram, args.heatmap, log, warn=progress.message)
 
 
 class _Progress:
@@ -393,7 +406,17 @@ class _Progress:
     WIDTH = 24
 
     def __init__(self, enabled: bool):
+        import threading
         self.enabled = enabled
+        self._lock = threading.Lock()      # one writer at a time: the redraw or a message
+
+    def message(self, text: str) -> None:
+        """Print a line on stderr without mixing it into the progress line."""
+        with self._lock:
+            if self.enabled:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
 
     def stage(self, what: str):
         import contextlib
@@ -415,9 +438,10 @@ class _Progress:
                 frame = 0
                 while not done.wait(0.1):
                     elapsed = time.perf_counter() - start
-                    sys.stderr.write(f"\r{what} {self.line(counters, frame)} {elapsed:.1f} s"
-                                     f"\033[K")
-                    sys.stderr.flush()
+                    with self._lock:
+                        sys.stderr.write(f"\r{what} {self.line(counters, frame)} "
+                                         f"{elapsed:.1f} s\033[K")
+                        sys.stderr.flush()
                     frame += 1
 
             thread = threading.Thread(target=redraw, daemon=True)
@@ -429,8 +453,9 @@ class _Progress:
                 done.set()
                 thread.join()
                 elapsed = time.perf_counter() - start
-                sys.stderr.write(f"\r{what}: {elapsed:.2f} s\033[K\n")
-                sys.stderr.flush()
+                with self._lock:
+                    sys.stderr.write(f"\r{what}: {elapsed:.2f} s\033[K\n")
+                    sys.stderr.flush()
 
         return running()
 

@@ -140,14 +140,16 @@ def _cut_colours(Z, n_clusters):
 
 
 def _threshold_for(Z, n_clusters):
-    """A height between the merges that make n_clusters and n_clusters - 1 clusters."""
+    """Where to draw the cut for n_clusters: between the heights of merges n - k and
+    n - k + 1 in merge order (exact for monotone trees without ties at the cut;
+    with ties or inversions no horizontal line separates the two sets of links,
+    and the line is only a guide)."""
     n = Z.shape[0] + 1
-    h = np.sort(Z[:, 2])
     if n_clusters >= n:
-        return h[0] / 2
+        return Z[0, 2] / 2
     if n_clusters <= 1:
-        return h[-1] * 1.02
-    return (h[n - n_clusters - 1] + h[n - n_clusters]) / 2
+        return Z[-1, 2] * 1.02
+    return (Z[n - n_clusters - 1, 2] + Z[n - n_clusters, 2]) / 2
 
 
 def dendrogram(Z, ax=None, *, orientation="top", labels=None, color_threshold=None,
@@ -175,11 +177,12 @@ def dendrogram(Z, ax=None, *, orientation="top", labels=None, color_threshold=No
         own colour (by merge order, so also exact with ties and inversions).
         Exclusive with `color_threshold`.
     truncate : int, optional
-        Draw only the last `truncate` merges; the subtrees below become leaves
-        labelled with their size.
+        Draw `truncate` leaves: the last ``truncate - 1`` merges, the
+        subtrees below them as leaves labelled with their size.
     cut_line : bool, default=False
         Draw the cut as a dashed line (at `color_threshold`, or between the
-        heights of the merges that make `n_clusters`).
+        heights of the merges that make `n_clusters`; with ties at the cut or
+        inversions, a guide only).
     palette : sequence of str, optional
         Colours of the clusters, cycled (default matplotlib's C1..C9).
     above_threshold_color : str, default='0.35'
@@ -271,6 +274,8 @@ def dendrogram(Z, ax=None, *, orientation="top", labels=None, color_threshold=No
         if show_labels:
             ax.set_xticklabels(tick_labels, rotation=rotation, size=size)
         ax.tick_params(axis="x", length=0)
+        if orientation == "bottom":
+            ax.xaxis.tick_top()            # the leaves are at the top
     else:
         ax.set_yticks(positions if show_labels else [])
         if show_labels:
