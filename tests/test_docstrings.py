@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
-           "fastclust.cli"]
+           "fastclust.cli", "fastclust.distributed"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -76,7 +76,7 @@ def _query(runner, cent, size, act, Q, parallel: int):
 def ward_merges(runner, n: int, report):
     """The n - 1 merges (a, b, height) of Ward's linkage, in the order they were made."""
     X = runner.gather_observations()
-    parallel = sum(1 for lo, hi in runner.bounds if hi > lo)
+    parallel = runner.parallelism
     cent = np.array(X, dtype=np.float64, order="C")
     size = np.ones(n)
     active = np.ones(n, dtype=bool)

@@ -66,6 +66,7 @@ class LocalRunner:
         self.X = X
         self.bounds = bounds
         self.threads = max(1, threads)
+        self.parallelism = self.threads       # tasks worth running at once
         self.counters = _Counters()
 
     def block(self, b: int):
@@ -145,6 +146,12 @@ class DaskRunner:
             self._client = get_client()
         except (ImportError, ValueError):
             self._client = None
+        if self._client is not None:          # tasks worth running at once
+            self.parallelism = max(1, sum(self._client.nthreads().values()))
+        else:
+            import os
+
+            self.parallelism = os.cpu_count() or 1
 
     def block(self, b: int):
         return self._blocks[b]
