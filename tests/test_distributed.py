@@ -13,7 +13,7 @@ import pytest
 
 import fastclust
 import fastclust.distributed as fd
-from fastclust.distributed import _boruvka, _rac
+from fastclust.distributed import _boruvka, _matrix, _rac
 
 from _naive import check_linkage_invariants, check_merges_at_global_minimum
 
@@ -99,7 +99,7 @@ def test_single_metric_kwargs(rng):
 @pytest.mark.parametrize("n", [2, 3, 5])
 def test_small_n(rng, n):
     X = rng.standard_normal((n, 2))
-    for method in ("single", "ward"):
+    for method in ("single", "complete", "average", "weighted", "ward"):
         Z = fd.linkage(X, method, block_size=1)
         np.testing.assert_array_equal(Z[:, [0, 1, 3]], fastclust.linkage(X, method)[:, [0, 1, 3]])
 
@@ -131,6 +131,52 @@ def test_ward_ties_consistent(rng, kind):
     check_merges_at_global_minimum(fastclust.pdist(X), Z, "ward")
 
 
+# --- complete, average, weighted (distance matrix in row blocks), local --------------
+
+MATRIX_METHODS = ["complete", "average", "weighted"]
+
+
+def _matrix_equal(Z, Z0, method):
+    if method == "complete":                 # only maxima: the input distances, bit for bit
+        np.testing.assert_array_equal(Z, Z0)
+    else:
+        np.testing.assert_array_equal(Z[:, [0, 1, 3]], Z0[:, [0, 1, 3]])
+        np.testing.assert_allclose(Z[:, 2], Z0[:, 2], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("method", MATRIX_METHODS)
+@pytest.mark.parametrize("kind, block_size", [("random", 1000), ("random", 23), ("chain", 31)])
+def test_matrix_methods_tie_free(rng, method, kind, block_size):
+    X = _data(kind, rng, n=200)
+    log = []
+    Z = fd.linkage(X, method, block_size=block_size, progress=log.append)
+    _matrix_equal(Z, fastclust.linkage(X, method), method)
+    assert log[-1]["clusters"] == 1 and sum(r["merges"] for r in log) == X.shape[0] - 1
+
+
+@pytest.mark.parametrize("method", MATRIX_METHODS)
+@pytest.mark.parametrize("kind", ["ties", "duplicates"])
+def test_matrix_methods_ties_consistent(rng, method, kind):
+    X = _data(kind, rng, n=120)
+    Z = fd.linkage(X, method, block_size=17)
+    check_linkage_invariants(Z, X.shape[0], method)
+    check_merges_at_global_minimum(fastclust.pdist(X), Z, method)
+
+
+def test_matrix_methods_metric(rng):
+    X = np.abs(rng.standard_normal((90, 3))) + 0.1
+    for metric in ("cityblock", "jensenshannon"):
+        Z = fd.linkage(X, "complete", metric, block_size=20)
+        np.testing.assert_array_equal(Z, fastclust.linkage(X, "complete", metric))
+
+
+def test_matrix_memory_error_names_bytes_per_worker():
+    bounds = [(0, 50_000), (50_000, 100_000)]
+    with pytest.raises(MemoryError, match=r"would need 37.25 GiB \(40000000000 bytes\)"):
+        _matrix.check_matrix_memory(bounds, 100_000, {"w1": 2**34, "w2": 2**34}, "average")
+    _matrix.check_matrix_memory(bounds, 1000, {"w1": 2**34, "w2": 0}, "average")   # fits
+
+
 def test_progress_reports(rng):
     X = _data("random", rng, n=500)
     log = []
@@ -146,6 +192,7 @@ def test_progress_reports(rng):
 
 @pytest.mark.parametrize("method", ["centroid", "median"])
 def test_not_reducible(method):
+    """No exact parallel scheme: the error points to the O(n d) single-machine path."""
     with pytest.raises(ValueError, match="linkage_vector"):
         fd.linkage(np.zeros((4, 2)), method)
 
@@ -270,6 +317,28 @@ def test_dask_errors(rng):
     np.testing.assert_array_equal(Z, fastclust.linkage(X, "single", "seuclidean"))
 
 
+@pytest.mark.parametrize("method", MATRIX_METHODS)
+def test_dask_cluster_matrix_methods(rng, client, method):
+    """Row blocks of the distance matrix as Dask actors on the two workers."""
+    import dask.array as da
+
+    X = _data("random", rng, n=150)
+    log = []
+    Z = fd.linkage(da.from_array(X, chunks=((20, 60, 0, 70), 3)), method, progress=log.append)
+    _matrix_equal(Z, fastclust.linkage(X, method), method)
+    assert log[0]["where"] == "dask"
+
+
+def test_dask_cluster_matrix_memory_error(rng, client, monkeypatch):
+    import dask.array as da
+
+    monkeypatch.setattr(_matrix, "_worker_memory_limits",
+                        lambda c: {"tcp://a": 100_000, "tcp://b": 100_000})
+    X = da.from_array(rng.standard_normal((200, 2)), chunks=50)
+    with pytest.raises(MemoryError, match="busiest of the 2 workers would need"):
+        fd.linkage(X, "average")
+
+
 def test_dask_processes(rng, monkeypatch):
     """Worker processes: the task functions and their arguments must pickle."""
     monkeypatch.setattr(_rac, "LOCAL_WORK", 0)
@@ -283,4 +352,6 @@ def test_dask_processes(rng, monkeypatch):
             Z = fd.linkage(Xd, "single", "cityblock")
             np.testing.assert_array_equal(Z, fastclust.linkage(X, "single", "cityblock"))
             Zw = fd.linkage(Xd, "ward")
+            Za = fd.linkage(Xd, "average")
     _ward_structure_equal(Zw, fastclust.linkage(X, "ward"))
+    _matrix_equal(Za, fastclust.linkage(X, "average"), "average")

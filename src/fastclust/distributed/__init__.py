@@ -16,7 +16,7 @@ __all__ = ["linkage"]
 
 _EXTRA = "fastclust[distributed]"
 _METHODS = ("single", "complete", "average", "weighted", "ward", "centroid", "median")
-_SUPPORTED = ("single", "ward")
+_SUPPORTED = ("single", "complete", "average", "weighted", "ward")
 
 
 def _require_dask():
@@ -54,13 +54,12 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
         the unit of work and stay on the workers (persisted). Any other input
         is converted to a float64 NumPy array and split into blocks of
         `block_size` rows, handled by a thread pool of this process.
-    method : {'single', 'ward'}, default='single'
-        'complete', 'average' and 'weighted' are not available here yet, and
-        'centroid' and 'median' have no exact parallel algorithm (both raise
-        ValueError, saying what to use instead).
+    method : {'single', 'complete', 'average', 'weighted', 'ward'}, default='single'
+        Distance between clusters, as in :func:`fastclust.linkage`.
+        'centroid' and 'median' have no exact parallel algorithm (ValueError,
+        pointing to the single-machine O(n d) path).
     metric : str, default='euclidean'
-        For 'single', any metric name of :func:`fastclust.pdist`; 'ward'
-        needs 'euclidean'.
+        Any metric name of :func:`fastclust.pdist`; 'ward' needs 'euclidean'.
     metric_kwargs : dict, optional
         Arguments of the metric, as for :func:`fastclust.pdist` (``w``, ``p``,
         ``V``, ``VI``, ``base``). For Dask input, 'seuclidean' needs ``V`` and
@@ -78,9 +77,10 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
         'rac' for ward), 'clusters' (components or clusters left), 'n',
         'runner' ('dask' or 'local'), 'seconds' since the start, and the
         round's 'tasks', 'computes', 'bytes_sent' and 'bytes_received' (NumPy
-        data between the client and the tasks). Single adds 'rescanned'
-        (points scanned against all others); ward adds 'merges', 'queries'
-        and 'where' ('client' or 'tasks').
+        data between the client and the workers). Single adds 'rescanned'
+        (points scanned against all others); the other methods add 'merges',
+        'queries' and 'where' (ward: 'client' or 'tasks'; the matrix methods:
+        'dask' for actors or 'local').
 
     Returns
     -------
@@ -96,6 +96,10 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
     TypeError
         For complex or non-numeric input, a callable `metric`, or a
         `progress` that is not callable.
+    MemoryError
+        For 'complete', 'average' and 'weighted' when the n x n distance
+        matrix does not fit: the message gives the bytes the busiest worker
+        would need and its memory limit.
     ImportError
         For Dask input when Dask cannot be imported (install the extra
         ``fastclust[distributed]``).
@@ -127,6 +131,19 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
       :func:`fastclust.linkage`'s whenever both rules pick the same pairs.
       Rounds with little work (chain-shaped data needs up to n/2 rounds) run
       on the client.
+    - complete, average, weighted: RAC on the n x n distance matrix (n^2 * 8
+      bytes in all), kept in row blocks that never move: Dask actors spread
+      over the workers of the current ``distributed.Client`` (or objects of
+      this process otherwise). Each round merges all mutual pairs; every
+      block updates its columns by Lance-Williams, and the new row of a
+      merged cluster is built where its row lives, from the two old rows
+      (one of which may travel, through the client). Two clusters merged in
+      the same round get their distance by nested updates in a fixed order,
+      so the matrix stays exactly symmetric. On tie-free data the merges are
+      those of :func:`fastclust.linkage`; complete's heights are identical
+      (maxima of input distances), average's and weighted's agree to about
+      1e-15 (the order of the updates differs). Ties: the least (distance,
+      slot), as for ward.
 
     References
     ----------
@@ -181,9 +198,14 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
         a, b, h = mst_edges(runner, n, mp, report)
         order = np.lexsort((b, a, h))         # Kruskal order: (height, i, j)
     else:
-        from ._rac import ward_merges
+        if name == "ward":
+            from ._rac import ward_merges
 
-        a, b, h = ward_merges(runner, n, report)
+            a, b, h = ward_merges(runner, n, report)
+        else:
+            from ._matrix import rac_matrix_merges
+
+            a, b, h = rac_matrix_merges(runner, n, mp, name, report)
         order = np.argsort(h, kind="stable")  # reducible: sorted merges stay valid
     Z = np.empty((n - 1, 4), dtype=np.float64)
     label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
