@@ -53,7 +53,7 @@ def test_single_identical_local(rng, kind, block_size):
 
 @pytest.mark.parametrize("knn, contract, fraction, phases", [
     (2, 512, -1.0, {"knn", "contract"}),     # contraction right after the first round
-    (2, 40, 0.0, {"knn", "boruvka", "contract"}),   # rescans, then contraction
+    (2, 40, 0.0, {"knn", "contract"}),       # (rescans, if K > 40 after round 1), contraction
     (1, 0, 0.0, {"knn", "boruvka"}),         # tiny cache, no contraction: many rescans
     (3, 0, 0.0, {"knn", "boruvka"}),
 ])
@@ -66,8 +66,10 @@ def test_single_paths(rng, monkeypatch, knn, contract, fraction, phases):
         log = []
         Z = fd.linkage(X, "single", block_size=45, progress=log.append)
         np.testing.assert_array_equal(Z, fastclust.linkage(X, "single"))
-        assert {r["phase"] for r in log} == phases
+        seen = {r["phase"] for r in log}
+        assert phases <= seen <= {"knn", "boruvka", "contract"}
         if contract == 0:
+            assert "contract" not in seen
             assert sum(r["rescanned"] for r in log[1:]) > 0   # the rescan path ran
         assert log[-1]["clusters"] == 1
 

@@ -117,6 +117,74 @@ cdef index_t knn_core(const Block* blk, index_t nr, index_t nc, const index_t* r
     return bad
 
 
+cdef inline void knn_insert(double* rd, index_t* rj, index_t k, double dist,
+                            index_t j) noexcept nogil:
+    """Insert (dist, j) into the sorted list rd/rj of length k if it is among the k least."""
+    cdef index_t t
+    if not key_less(dist, j, rd[k - 1], rj[k - 1]):
+        return
+    t = k - 1
+    while t > 0 and key_less(dist, j, rd[t - 1], rj[t - 1]):
+        rd[t] = rd[t - 1]
+        rj[t] = rj[t - 1]
+        t -= 1
+    rd[t] = dist
+    rj[t] = j
+
+
+cdef index_t knn_pairs_core(const Block* blk, index_t nr, index_t nc, const index_t* row_ids,
+                            const index_t* col_ids, index_t k, bint diagonal,
+                            double* row_d, index_t* row_j, double* col_d,
+                            index_t* col_j) noexcept nogil:
+    """Each pair once: both ends' lists; on the diagonal block only the pairs i < j."""
+    cdef index_t a, b, i, j, bad = 0
+    cdef double dist
+    for a in range(nr):
+        i = row_ids[a]
+        for b in range(nc):
+            j = col_ids[b]
+            if diagonal and j <= i:
+                continue
+            dist = block_distance(blk, a, b)
+            if not (fabs(dist) < INFINITY):      # NaN or inf: the caller raises
+                if bad == 0:
+                    bad = 1 + a * nc + b
+                continue
+            knn_insert(row_d + a * k, row_j + a * k, k, dist, j)
+            knn_insert(col_d + b * k, col_j + b * k, k, dist, i)
+    return bad
+
+
+def knn_pair_scan(int source,                  # in: SOURCE_* code
+                  const double[:, ::1] XR,     # in: (nr, d) rows, or (0, 0) for a matrix
+                  const double[:, ::1] XC,     # in: (nc, d) columns, or (0, 0)
+                  const double[:, ::1] D,      # in: (nr, nc) distances, or (0, 0)
+                  const index_t[::1] row_ids,  # in: global ids of the rows
+                  const index_t[::1] col_ids,  # in: global ids of the columns
+                  bint diagonal,               # in: rows and columns are the same block
+                  double[:, ::1] row_d,        # in/out: (nr, k) sorted lists of the rows
+                  index_t[:, ::1] row_j,       # in/out
+                  double[:, ::1] col_d,        # in/out: (nc, k) sorted lists of the columns
+                  index_t[:, ::1] col_j):      # in/out
+    """Fold every pair of a block pair into the k-lightest lists of both of its ends.
+
+    Each distance is computed once, so a scan over the block pairs r <= c
+    visits each of the n (n - 1) / 2 pairs once. Preconditions as knn_scan;
+    on the diagonal block (diagonal=True, the same points) only pairs of ids
+    i < j count.
+    Returns 0, or 1 + a * nc + b for the first pair whose distance is NaN or
+    infinite.
+    """
+    cdef Block blk = make_block(source, XR, XC, D)
+    cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0], k = row_d.shape[1], bad
+    if nr == 0 or nc == 0 or k == 0:
+        return 0
+    with nogil:
+        bad = knn_pairs_core(&blk, nr, nc, &row_ids[0], &col_ids[0], k, diagonal,
+                             &row_d[0, 0], &row_j[0, 0], &col_d[0, 0], &col_j[0, 0])
+    return bad
+
+
 def knn_scan(int source,                       # in: SOURCE_* code
              const double[:, ::1] XR,          # in: (nr, d) rows, or (0, 0) for a matrix
              const double[:, ::1] XC,          # in: (nc, d) columns, or (0, 0)

@@ -1,6 +1,7 @@
 """Single linkage by Boruvka rounds over row blocks x column blocks.
 
-Round 1 scans every block pair once and keeps, for every point, its k lightest
+Round 1 scans every pair of points once (block pairs r <= c, each distance
+folded into the lists of both ends) and keeps, for every point, its k lightest
 edges (a k-nearest-neighbour cache). In later rounds a point's lightest edge
 to another component is the first cached edge that leaves its component; only
 points whose whole cache lies inside their own component are scanned again,
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._blocks import (SOURCE_EUCLIDEAN, SOURCE_MATRIX, SOURCE_SQEUCLIDEAN, boruvka_scan,
-                       contract_scan, knn_scan)
+                       contract_scan, knn_pair_scan)
 
 # Size of the nearest-neighbour cache of every point.
 KNN = 16
@@ -101,18 +102,33 @@ def _ids(lo: int, count: int) -> np.ndarray:
 # --- task functions (module level, so that they pickle) --------------------------------
 
 def knn_task(XR, r0, XC, c0, k, n, mp):
-    """The k lightest edges of every row of block XR to the points of block XC."""
+    """The k lightest edges within the pairs of blocks XR x XC, for both ends.
+
+    Returns ((row_d, row_j), (col_d, col_j)); for the diagonal block (r0 ==
+    c0) only the pairs i < j are visited, and both lists are the block's own.
+    """
     XR = np.ascontiguousarray(XR, dtype=np.float64)
     XC = np.ascontiguousarray(XC, dtype=np.float64)
     row_ids, col_ids = _ids(r0, XR.shape[0]), _ids(c0, XC.shape[0])
-    out_d = np.full((XR.shape[0], k), np.inf)
-    out_j = np.full((XR.shape[0], k), n, dtype=np.intp)
+    row_d = np.full((XR.shape[0], k), np.inf)
+    row_j = np.full((XR.shape[0], k), n, dtype=np.intp)
+    col_d = np.full((XC.shape[0], k), np.inf)
+    col_j = np.full((XC.shape[0], k), n, dtype=np.intp)
+    diagonal = r0 == c0
     for lo, hi in _tiles(XC.shape[0], XR.shape[0], mp):
         a, b, D = _sources(XR, row_ids, XC, col_ids, lo, hi, mp)
-        bad = knn_scan(mp.source, a, b, D, row_ids, col_ids[lo:hi], out_d, out_j)
+        bad = knn_pair_scan(mp.source, a, b, D, row_ids, col_ids[lo:hi], diagonal,
+                            row_d, row_j, col_d[lo:hi], col_j[lo:hi])
         if bad:
             raise_non_finite(row_ids, col_ids[lo:hi], bad)
-    return out_d, out_j
+    if diagonal:
+        return merge_knn((row_d, row_j), (col_d, col_j)), None
+    return (row_d, row_j), (col_d, col_j)
+
+
+def part(result, index):
+    """One element of a task's tuple result (a task of its own)."""
+    return result[index]
 
 
 def raise_non_finite(row_ids, col_ids, bad: int):
@@ -244,12 +260,16 @@ def mst_edges(runner, n: int, mp: MetricParams, report):
     blocks = [b for b, (lo, hi) in enumerate(bounds) if hi > lo]
     k = max(1, min(KNN, n - 1))
 
-    # round 1: every block pair, k lightest edges per point
-    tasks = []
-    for r in blocks:
-        parts = [runner.task(knn_task, runner.block(r), bounds[r][0], runner.block(c),
-                             bounds[c][0], k, n, mp) for c in blocks]
-        tasks.append(_tree_reduce(runner, merge_knn, parts))
+    # round 1: every pair once (block pairs r <= c), k lightest edges per point
+    lists = {b: [] for b in blocks}
+    for x, r in enumerate(blocks):
+        for c in blocks[x:]:
+            t = runner.task(knn_task, runner.block(r), bounds[r][0], runner.block(c),
+                            bounds[c][0], k, n, mp)
+            lists[r].append(runner.task(part, t, 0))
+            if c != r:
+                lists[c].append(runner.task(part, t, 1))
+    tasks = [_tree_reduce(runner, merge_knn, lists[b]) for b in blocks]
     results = runner.compute(tasks)
     kd = np.empty((n, k))
     kj = np.empty((n, k), dtype=np.intp)
@@ -287,7 +307,8 @@ def mst_edges(runner, n: int, mp: MetricParams, report):
         S = np.flatnonzero(need)
         if (K <= CONTRACT_MAX_COMPONENTS
                 and S.shape[0] * n > CONTRACT_RESCAN_FRACTION * n * n / 2):
-            report(phase, K, rescanned=rescanned)
+            if phase == "knn":               # the kNN pass was a round of its own
+                report(phase, K, rescanned=rescanned)
             edges = _contract(runner, n, comp, K, mp)
             for i, j, h in edges:
                 ei.append(i), ej.append(j), eh.append(h)
