@@ -369,13 +369,13 @@ def _contract(runner, n, comp, K, mp):
     """The K - 1 remaining tree edges from the K x K graph of lightest edges."""
     bounds = runner.bounds
     blocks = [b for b, (lo, hi) in enumerate(bounds) if hi > lo]
+    shared_comp = {b: runner.share(comp[bounds[b][0]:bounds[b][1]]) for b in blocks}
     parts = []
     for x, r in enumerate(blocks):
         for c in blocks[x:]:
             parts.append(runner.task(contract_task, runner.block(r), bounds[r][0],
-                                     runner.block(c), bounds[c][0],
-                                     comp[bounds[r][0]:bounds[r][1]],
-                                     comp[bounds[c][0]:bounds[c][1]], n, K, mp))
+                                     runner.block(c), bounds[c][0], shared_comp[r],
+                                     shared_comp[c], n, K, mp))
     Cd, Ck = runner.compute([_tree_reduce(runner, merge_best, parts)])[0]
     p, q = np.triu_indices(K, 1)
     d, off = Cd[p, q], Ck[p, q]

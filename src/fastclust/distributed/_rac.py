@@ -34,8 +34,10 @@ from .._blocks import ward_scan
 LOCAL_WORK = 1 << 24
 
 
-def ward_task(Q, q_size, q_ids, C, c_size, c_ids, lo, hi):
-    """Nearest cluster (squared Ward distance, id) among C[lo:hi] of every query."""
+def ward_task(Q, q_size, q_ids, C, c_size, c_ids, lo, hi, qa=0, qb=None):
+    """Nearest cluster (squared Ward distance, id) among C[lo:hi] of the queries qa:qb."""
+    Q, q_size, q_ids = (np.ascontiguousarray(Q[qa:qb]), np.ascontiguousarray(q_size[qa:qb]),
+                        np.ascontiguousarray(q_ids[qa:qb]))
     best_d = np.full(q_ids.shape[0], np.inf)
     best_j = np.full(q_ids.shape[0], np.iinfo(np.intp).max, dtype=np.intp)
     bad = ward_scan(Q, q_size, q_ids, np.ascontiguousarray(C[lo:hi]), c_size[lo:hi],
@@ -62,10 +64,11 @@ def _query(runner, cent, size, act, Q, parallel: int):
     from ._boruvka import _tree_reduce, merge_best
 
     Ch, Csh, idh = runner.share(C), runner.share(Cs), runner.share(act)
+    Qh, Qsh, Qidh = runner.share(Qc), runner.share(Qs), runner.share(Q)
     tasks = []
     q_parts = _split(Q.shape[0], parallel)
     for a, b in q_parts:
-        parts = [runner.task(ward_task, Qc[a:b], Qs[a:b], Q[a:b], Ch, Csh, idh, lo, hi)
+        parts = [runner.task(ward_task, Qh, Qsh, Qidh, Ch, Csh, idh, lo, hi, a, b)
                  for lo, hi in _split(act.shape[0], parallel)]
         tasks.append(_tree_reduce(runner, merge_best, parts))
     results = runner.compute(tasks)
