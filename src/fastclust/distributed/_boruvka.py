@@ -254,13 +254,10 @@ def _component_best(comp, K, d, off):
     return best
 
 
-def mst_edges(runner, n: int, mp: MetricParams, report):
-    """The n - 1 edges (i < j, distance) of the minimum spanning tree, in no order."""
+def knn_all(runner, n: int, k: int, mp: MetricParams):
+    """The k lightest edges (distance, id) of every point: each pair visited once."""
     bounds = runner.bounds
     blocks = [b for b, (lo, hi) in enumerate(bounds) if hi > lo]
-    k = max(1, min(KNN, n - 1))
-
-    # round 1: every pair once (block pairs r <= c), k lightest edges per point
     lists = {b: [] for b in blocks}
     for x, r in enumerate(blocks):
         for c in blocks[x:]:
@@ -269,13 +266,22 @@ def mst_edges(runner, n: int, mp: MetricParams, report):
             lists[r].append(runner.task(part, t, 0))
             if c != r:
                 lists[c].append(runner.task(part, t, 1))
-    tasks = [_tree_reduce(runner, merge_knn, lists[b]) for b in blocks]
-    results = runner.compute(tasks)
+    results = runner.compute([_tree_reduce(runner, merge_knn, lists[b]) for b in blocks])
     kd = np.empty((n, k))
     kj = np.empty((n, k), dtype=np.intp)
     for r, (d_r, j_r) in zip(blocks, results):
         lo, hi = bounds[r]
         kd[lo:hi], kj[lo:hi] = d_r, j_r
+    return kd, kj
+
+
+def mst_edges(runner, n: int, mp: MetricParams, report):
+    """The n - 1 edges (i < j, distance) of the minimum spanning tree, in no order."""
+    bounds = runner.bounds
+    blocks = [b for b, (lo, hi) in enumerate(bounds) if hi > lo]
+    k = max(1, min(KNN, n - 1))
+
+    kd, kj = knn_all(runner, n, k, mp)        # round 1
     full = kj[:, k - 1] < n                  # k real entries (else the list is complete)
     lb_off = np.where(full, condensed_offset(n, np.minimum(np.arange(n), kj[:, k - 1]),
                                              np.maximum(np.arange(n), kj[:, k - 1])), -1)

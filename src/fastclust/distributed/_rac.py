@@ -89,8 +89,18 @@ def ward_merges(runner, n: int, report):
     act = np.arange(n, dtype=np.intp)
     Q = act
     out_a, out_b, out_h = [], [], []
+    first = True
     while act.shape[0] > 1:
-        (qd, qj), where = _query(runner, cent, size, act, Q, parallel)
+        if first and n * n * cent.shape[1] > LOCAL_WORK:
+            # singletons: the squared Ward distance is the squared Euclidean one, bit for
+            # bit, so round 1 is a 1-NN scan over the row blocks, each pair visited once
+            from ._boruvka import SOURCE_SQEUCLIDEAN, MetricParams, knn_all
+
+            kd, kj = knn_all(runner, n, 1, MetricParams(SOURCE_SQEUCLIDEAN))
+            (qd, qj), where = (kd[:, 0], kj[:, 0]), "tasks"
+        else:
+            (qd, qj), where = _query(runner, cent, size, act, Q, parallel)
+        first = False
         nn[Q], nn_d[Q] = qj, qd
         partner = nn[act]
         mutual = (nn[partner] == act) & (act < partner)
