@@ -277,8 +277,6 @@ def knn_all(runner, n: int, k: int, mp: MetricParams):
 
 def mst_edges(runner, n: int, mp: MetricParams, report):
     """The n - 1 edges (i < j, distance) of the minimum spanning tree, in no order."""
-    bounds = runner.bounds
-    blocks = [b for b, (lo, hi) in enumerate(bounds) if hi > lo]
     k = max(1, min(KNN, n - 1))
 
     kd, kj = knn_all(runner, n, k, mp)        # round 1
