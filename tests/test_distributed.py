@@ -211,6 +211,8 @@ def test_not_reducible(method):
     (lambda X: fd.linkage(X, metric_kwargs=[1]), TypeError, "`metric_kwargs` must be a dict"),
     (lambda X: fd.linkage(X, "single", "euclidean", metric_kwargs={"p": 1}), TypeError,
      "takes no keyword argument 'p'"),
+    (lambda X: fd.linkage(X, "ward", metric_kwargs={"w": [1, 2]}), ValueError,
+     "must be empty for method='ward'"),
     (lambda X: fd.linkage(X[:1]), ValueError, "at least 2 observations; got 1"),
     (lambda X: fd.linkage(X[:, 0]), ValueError, "must be a 2-D array"),
     (lambda X: fd.linkage(X.astype(complex)), TypeError, "real-valued"),
@@ -298,6 +300,16 @@ def test_dask_default_scheduler_float32_and_column_chunks(rng):
     X = rng.standard_normal((200, 4)).astype(np.float32)
     Z = fd.linkage(da.from_array(X, chunks=(45, 2)), "single")
     np.testing.assert_array_equal(Z, fastclust.linkage(X.astype(np.float64), "single"))
+
+
+def test_dask_default_scheduler_matrix_and_ward(rng, monkeypatch):
+    """Without a Client the matrix row blocks are objects of this process."""
+    da = pytest.importorskip("dask.array")
+    monkeypatch.setattr(_rac, "LOCAL_WORK", 0)
+    X = _data("random", rng, n=120)
+    Xd = da.from_array(X, chunks=(50, 3))
+    _matrix_equal(fd.linkage(Xd, "average"), fastclust.linkage(X, "average"), "average")
+    _ward_structure_equal(fd.linkage(Xd, "ward"), fastclust.linkage(X, "ward"))
 
 
 def test_dask_errors(rng):

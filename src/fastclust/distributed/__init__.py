@@ -9,8 +9,10 @@ the same data. Dask is imported only for Dask input; install the extra
 from __future__ import annotations
 
 import math
+from typing import Callable, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 __all__ = ["linkage"]
 
@@ -37,8 +39,10 @@ def _is_dask_array(X) -> bool:
     return type(X).__module__.split(".")[0] == "dask" and hasattr(X, "chunks")
 
 
-def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block_size=None,
-            workers=None, progress=None):
+def linkage(X, method: Literal["single", "complete", "average", "weighted", "ward"] = "single",
+            metric: str = "euclidean", *, metric_kwargs: dict | None = None,
+            block_size: int | None = None, workers: int | None = None,
+            progress: Callable[[dict], object] | None = None) -> NDArray[np.float64]:
     """Hierarchical clustering of observations on a Dask cluster (or a local thread pool).
 
     Returns the linkage matrix that :func:`fastclust.linkage` returns for the
@@ -110,6 +114,11 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
 
     Notes
     -----
+    The tasks run fastclust's compiled kernels, so fastclust must be
+    installed on the workers (the same version as on the client). The client
+    holds O(n) numbers for single linkage (O(n * 16) for the neighbour cache)
+    and O(n d) for the other methods (the observations, gathered).
+
     - single: Boruvka rounds. Round 1 scans all row block x column block
       pairs (O(n^2 d) distance evaluations as (blocks)^2 tasks) and keeps the
       16 lightest edges of every point; later rounds rescan only points whose
@@ -186,6 +195,9 @@ def linkage(X, method="single", metric="euclidean", *, metric_kwargs=None, block
         raise TypeError(f"`metric_kwargs` must be a dict or None; got {metric_kwargs!r}.")
     kwargs = dict(metric_kwargs or {})
     metric_name = _check_metric_name(metric, name)
+    if name == "ward" and kwargs:
+        raise ValueError(f"`metric_kwargs` must be empty for method='ward' (plain Euclidean "
+                         f"distances of centroids); got {metric_kwargs!r}.")
     if _is_dask_array(X):
         runner, mp = _dask_runner(X, metric_name, kwargs)
     else:
