@@ -369,3 +369,43 @@ def test_dask_processes(rng, monkeypatch):
             Za = fd.linkage(Xd, "average")
     _ward_structure_equal(Zw, fastclust.linkage(X, "ward"))
     _matrix_equal(Za, fastclust.linkage(X, "average"), "average")
+
+
+# --- properties (hypothesis, deterministic profile from conftest) ---------------------
+
+hypothesis = pytest.importorskip("hypothesis")
+st = pytest.importorskip("hypothesis.strategies")
+
+
+@hypothesis.given(
+    points=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=3, max_size=40),
+    block_size=st.integers(1, 12),
+    knn=st.integers(1, 4),
+    contract=st.sampled_from([0, 3, 512]),
+)
+def test_single_identical_on_tied_grids(points, block_size, knn, contract):
+    """Heavy ties and duplicates, any blocks, any cache size, with or without contraction.
+
+    (n >= 3: a 2 x 2 input would be taken for a distance matrix and warned about.)
+    """
+    X = np.array(points, dtype=np.float64)
+    old = _boruvka.KNN, _boruvka.CONTRACT_MAX_COMPONENTS
+    try:
+        _boruvka.KNN, _boruvka.CONTRACT_MAX_COMPONENTS = knn, contract
+        Z = fd.linkage(X, "single", "cityblock", block_size=block_size, workers=1)
+    finally:
+        _boruvka.KNN, _boruvka.CONTRACT_MAX_COMPONENTS = old
+    np.testing.assert_array_equal(Z, fastclust.linkage(X, "single", "cityblock"))
+
+
+@hypothesis.given(
+    points=st.lists(st.integers(0, 6), min_size=2, max_size=30),
+    block_size=st.integers(1, 9),
+    method=st.sampled_from(["complete", "average", "weighted", "ward"]),
+)
+def test_rac_consistent_on_tied_lines(points, block_size, method):
+    """With ties the RAC trees are valid and every merge is at the current minimum."""
+    X = np.array(points, dtype=np.float64)[:, None]
+    Z = fd.linkage(X, method, block_size=block_size, workers=1)
+    check_linkage_invariants(Z, X.shape[0], method)
+    check_merges_at_global_minimum(fastclust.pdist(X), Z, method)
