@@ -230,7 +230,7 @@ class _UnionFind:
         return int(root)
 
     def labels(self) -> np.ndarray:
-        """Component of every element, numbered 0..K-1 in order of first element."""
+        """Component of every element, numbered 0..K-1 (in the order of the roots)."""
         parent = self.parent
         while True:                       # full path compression, vectorised
             grand = parent[parent]
