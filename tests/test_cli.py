@@ -143,11 +143,33 @@ def test_progress_display(capsys):
     with _Progress(enabled=True).stage("working"):
         __import__("time").sleep(0.25)
     err = capsys.readouterr().err
-    assert "working ... " in err                      # the spinner line while it ran
+    assert "working | ..." in err or "working / ..." in err     # the spinner while it ran
     assert err.rstrip("\n").endswith("\033[K") and "\rworking: 0." in err
     with _Progress(enabled=False).stage("silent"):
         pass
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("method", ["single", "average", "ward", "centroid"])
+def test_kernels_report_progress(method, rng):
+    """The linkage kernels fill the counters of a Progress while they run, to 100%."""
+    from fastclust._progress import Progress, reporting
+    from fastclust.cli import _Progress
+    counters = Progress()
+    assert _Progress.line(counters, 0) == "| ..."          # nothing reported: a spinner
+    with reporting(counters):
+        fastclust.linkage(rng.random((300, 3)), method)
+    assert counters.snapshot() == ("merges", 1.0)
+    assert _Progress.line(counters, 0) == "[" + "#" * 24 + "] 100% merges"
+    with reporting(counters):
+        fastclust.pdist(rng.random((300, 3)))
+    assert counters.snapshot() == ("distances", 1.0)
+    counters.counters[:] = [2, 1, 4]
+    assert _Progress.line(counters, 0) == "[" + "#" * 6 + "." * 18 + "]  25% merges"
+    # after `reporting` has ended, kernels no longer write into the counters
+    counters.counters[:] = [7, 7, 7]
+    fastclust.linkage(rng.random((50, 3)), method)
+    assert counters.counters.tolist() == [7, 7, 7]
 
 
 # ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+from _naive import chain
 
 import fastclust as fc
 
@@ -12,15 +13,6 @@ sch = pytest.importorskip("scipy.cluster.hierarchy")
 
 METHODS = ["single", "complete", "average", "weighted", "ward", "centroid", "median"]
 
-
-def chain(n):
-    """A caterpillar tree: each row joins the cluster so far with the next observation."""
-    Z = np.empty((n - 1, 4))
-    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
-    Z[:, 1] = np.arange(1, n)
-    Z[:, 2] = np.arange(1, n, dtype=float)
-    Z[:, 3] = np.arange(2, n + 1)
-    return Z
 
 
 def options(rng, n):

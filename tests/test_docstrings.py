@@ -4,8 +4,10 @@ import importlib
 
 import pytest
 
-MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
-           "fastclust.cli", "fastclust.distributed"]
+MODULES = ["fastclust._linkage", "fastclust._linkage_vector", "fastclust._distance", "fastclust._tree",
+           "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
+           "fastclust.cli", "fastclust._divisive", "fastclust.estimator",
+           "fastclust.distributed"]
 
 
 @pytest.mark.parametrize("name", MODULES)

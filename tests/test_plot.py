@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from _naive import chain
 
 import fastclust as fc
 
@@ -21,15 +22,6 @@ import fastclust.plot as fp  # noqa: E402
 def close_figures():
     yield
     plt.close("all")
-
-
-def chain(n):
-    Z = np.empty((n - 1, 4))
-    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
-    Z[:, 1] = np.arange(1, n)
-    Z[:, 2] = np.arange(1, n, dtype=float)
-    Z[:, 3] = np.arange(2, n + 1)
-    return Z
 
 
 def links(ax):

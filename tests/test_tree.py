@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _naive import chain
 
 import fastclust as fc
 
@@ -32,15 +33,6 @@ def tied_tree(rng, n, method):
     X = rng.integers(0, 3, size=(n, 2)).astype(float)
     return X, fc.linkage(X, method)
 
-
-def chain(n):
-    """Z of a caterpillar tree: row s joins the cluster so far with observation s + 1."""
-    Z = np.empty((n - 1, 4))
-    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
-    Z[:, 1] = np.arange(1, n)
-    Z[:, 2] = np.arange(1, n, dtype=float)
-    Z[:, 3] = np.arange(2, n + 1)
-    return Z
 
 
 def n_labels(T):

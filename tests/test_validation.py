@@ -297,7 +297,7 @@ def test_pdist_non_finite():
 
 
 @pytest.mark.parametrize("out", [
-    np.zeros(6, dtype=np.float32),
+    np.zeros(6, dtype=np.int64),   # float32 is valid (dtype option)
     np.zeros(5),
     np.zeros((6, 1)),
     np.zeros(12)[::2],
@@ -309,7 +309,7 @@ def test_pdist_bad_out(out):
         out = np.zeros(6)
         out.flags.writeable = False
     with pytest.raises(ValueError, match=literal(
-            "`out` must be a writable C-contiguous float64 array of shape (6,).")):
+            "`out` must be a writable C-contiguous float64 or float32 array of shape (6,).")):
         fastclust.pdist(X4, out=out)
 
 

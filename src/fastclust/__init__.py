@@ -7,7 +7,9 @@ Muellner's generic algorithm for centroid and median.
 """
 from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
+from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._linkage_vector import linkage_vector
 from ._ordering import optimal_leaf_ordering
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
@@ -15,6 +17,7 @@ from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, 
                     leaves_list, maxdists, maxinconsts, maxRstat, num_obs_linkage,
                     to_mlab_linkage, to_tree)
 from ._validation import ClusterWarning
+from .estimator import HierarchicalClustering
 
 __version__ = "0.1.0.dev0"
 
@@ -22,7 +25,10 @@ __all__ = [
     "ClusterNode",
     "ClusterWarning",
     "DisjointSet",
+    "HierarchicalClustering",
+    "agglomerative_coefficient",
     "average",
+    "bisecting",
     "cdist",
     "centroid",
     "complete",
@@ -31,6 +37,8 @@ __all__ = [
     "correspond",
     "cut_tree",
     "dendrogram",
+    "diana",
+    "divisive_coefficient",
     "fcluster",
     "fclusterdata",
     "from_mlab_linkage",
@@ -42,6 +50,7 @@ __all__ = [
     "leaders",
     "leaves_list",
     "linkage",
+    "linkage_vector",
     "maxRstat",
     "maxdists",
     "maxinconsts",

@@ -217,27 +217,29 @@ def _check_non_negative(dists):
 
 def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int) -> None:
     """Run the method's kernel, then turn its merges into SciPy's Z (ids, sizes)."""
+    from ._progress import STAGE_MERGES, current
     from ._relabel import label_merges
 
+    progress = current(STAGE_MERGES, 0)      # counters for a display, or None
     a = np.empty(n - 1, dtype=np.intp)   # merge s joins the clusters of a[s] and b[s]
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
         from ._mst import mst_linkage
 
-        status = mst_linkage(dists, n, h, a, b, workers)
+        status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
     elif spec.algorithm == "nn_chain":
         from ._nn_chain import nn_chain_linkage
 
-        status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared)
+        status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     else:
         from ._generic import generic_linkage
 
         if isinstance(dists, _Deferred):
             status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
-                                     squared, dists.source)
+                                     squared, dists.source, progress=progress)
         else:
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
+            status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     raise_for_status(status, spec.name)
     if spec.algorithm == "mst":
         order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)

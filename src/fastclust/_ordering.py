@@ -73,7 +73,8 @@ def optimal_leaf_ordering(Z, y, metric="euclidean", *, workers=None):
     -----
     The algorithm of Bar-Joseph, Gifford and Jaakkola (2001) with the two
     minimisations split into (min, +) products: O(n^3) time in the worst
-    case (much less on unbalanced trees) and 8 n^2 bytes of memory. SciPy's
+    case (much less on unbalanced trees) and 8 n^2 bytes of memory (plus up
+    to 2 n^2 for the largest merge's scratch). SciPy's
     implementation is O(n^4). When several orders are optimal, the one
     found first is returned: the cheapest pair of end leaves at the root,
     then the first minimising pair at each merge, in leaf order.
@@ -97,8 +98,10 @@ def optimal_leaf_ordering(Z, y, metric="euclidean", *, workers=None):
     out = Z.copy()
     if n <= 2:
         return out
-    check_memory(8 * n * n, "the n x n work matrix of optimal leaf ordering")
     size, start, order = _layout(children, n)
+    # the n x n matrix, plus the |A| x |B| scratch of the largest merge
+    largest = int((size[children[:, 0]] * size[children[:, 1]]).max())
+    check_memory(8 * (n * n + largest), "the work matrices of optimal leaf ordering")
     new_children = np.empty((n - 1, 2), dtype=np.intp)
     status, _ = optimal_leaf_order(dists, n, children, size, start, order, new_children,
                                    workers)

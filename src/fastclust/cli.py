@@ -203,25 +203,13 @@ def _linkage(data, method: str, metric: str):
 
 
 def _cut_by_count(Z, n_clusters: int) -> np.ndarray:
-    """Labels 0..k-1 (first appearance) of exactly k clusters, by merge order."""
-    from ._tree import cut_tree
-    Z = np.asarray(Z, dtype=np.float64)
-    if Z.shape[0] == 0:
-        return np.zeros(1, dtype=np.intp)
-    return cut_tree(Z, n_clusters=n_clusters)[:, 0].astype(np.intp)
+    from ._tree import _labels_by_count
+    return _labels_by_count(Z, n_clusters)
 
 
 def _cut_by_height(Z, threshold: float) -> np.ndarray:
-    """Labels 0..k-1 (first appearance): merges at height <= threshold are joined."""
-    from ._tree import fcluster
-    Z = np.asarray(Z, dtype=np.float64)
-    if Z.shape[0] == 0:
-        return np.zeros(1, dtype=np.intp)
-    labels = fcluster(Z, float(threshold), criterion="distance")
-    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
-    rank = np.empty(len(first), dtype=np.intp)
-    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
-    return rank[inverse]
+    from ._tree import _labels_by_height
+    return _labels_by_height(Z, threshold, strict=False)
 
 
 def _check_n_clusters(k: int, n: int) -> None:
@@ -393,7 +381,8 @@ def _run_cluster(args) -> None:
 
 
 class _Progress:
-    """Stage-by-stage progress on stderr: a spinner with the elapsed time.
+    """Stage-by-stage progress on stderr: a bar where the kernels report how far
+    they are (see _progress.py), else a spinner; always the elapsed time.
 
     The kernels release the GIL, so a background thread can redraw the line
     while they run. Only when enabled (stderr is a terminal and no --quiet).
@@ -401,6 +390,7 @@ class _Progress:
     """
 
     FRAMES = "|/-\\"
+    WIDTH = 24
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
@@ -410,6 +400,8 @@ class _Progress:
         import threading
         import time
 
+        from ._progress import Progress, reporting
+
         if not self.enabled:
             return contextlib.nullcontext()
 
@@ -417,19 +409,22 @@ class _Progress:
         def running():
             done = threading.Event()
             start = time.perf_counter()
+            counters = Progress()
 
             def redraw():
                 frame = 0
                 while not done.wait(0.1):
                     elapsed = time.perf_counter() - start
-                    sys.stderr.write(f"\r{self.FRAMES[frame % 4]} {what} ... {elapsed:.1f} s")
+                    sys.stderr.write(f"\r{what} {self.line(counters, frame)} {elapsed:.1f} s"
+                                     f"\033[K")
                     sys.stderr.flush()
                     frame += 1
 
             thread = threading.Thread(target=redraw, daemon=True)
             thread.start()
             try:
-                yield
+                with reporting(counters):
+                    yield
             finally:
                 done.set()
                 thread.join()
@@ -438,6 +433,15 @@ class _Progress:
                 sys.stderr.flush()
 
         return running()
+
+    @classmethod
+    def line(cls, counters, frame: int) -> str:
+        """'[#####.....]  45% merges' when the kernel reports, else a spinner."""
+        stage, fraction = counters.snapshot()
+        if fraction is None:
+            return f"{cls.FRAMES[frame % 4]} ..."
+        filled = int(round(fraction * cls.WIDTH))
+        return f"[{'#' * filled}{'.' * (cls.WIDTH - filled)}] {fraction * 100:3.0f}% {stage}"
 
 
 def _read_npy(path: Path):
