@@ -190,6 +190,21 @@ def test_progress_reports(rng):
     assert {"seconds", "bytes_sent", "bytes_received", "runner"} <= set(log[0])
 
 
+def test_library_progress_counters(rng):
+    """The same hook as the kernels: _progress.reporting sees the merges after each round."""
+    from fastclust import _progress
+
+    X = _data("random", rng, n=300)
+    seen = []
+    progress = _progress.Progress()
+    with _progress.reporting(progress):
+        fd.linkage(X, "ward", block_size=50,
+                   progress=lambda info: seen.append(progress.counters.tolist()))
+    assert seen[0][0] == _progress.STAGE_MERGES and seen[0][2] == X.shape[0] - 1
+    done = [c[1] for c in seen]
+    assert done == sorted(done) and done[-1] == X.shape[0] - 1 and 0 < done[0] < done[-1]
+
+
 # --- errors -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("method", ["centroid", "median"])

@@ -10,9 +10,8 @@ kernels do.
 Distances come from one of two sources:
 
 - SOURCE_EUCLIDEAN / SOURCE_SQEUCLIDEAN: computed here from the coordinates
-  with the same loop as _metrics.pdist_rows (the few lines of the Euclidean
-  loop are repeated; the order of operations is the same, so the values are
-  bit-identical to fastclust.pdist);
+  with _pair_distance.squared_distance, the loop fastclust.pdist uses, so the
+  values are bit-identical to fastclust.pdist's;
 - SOURCE_MATRIX: a precomputed (nr, nc) block, from _metrics.cdist_rect, for
   every other metric.
 
@@ -24,6 +23,7 @@ import numpy as np
 from libc.math cimport fabs, sqrt, INFINITY
 
 from ._common cimport index_t, condensed_index, STATUS_OK
+from ._pair_distance cimport squared_distance
 
 cdef enum:
     SRC_EUCLIDEAN = 0
@@ -46,18 +46,12 @@ cdef struct Block:
 
 
 cdef inline double block_distance(const Block* blk, index_t a, index_t b) noexcept nogil:
-    """Distance of row a and column b; the Euclidean loop is _metrics.squared_distance."""
-    cdef index_t k
-    cdef double acc = 0.0, diff
-    cdef const double* u
-    cdef const double* v
+    """Distance of row a and column b, as fastclust.pdist computes it."""
+    cdef double acc
     if blk.source == SRC_MATRIX:
         return blk.D[a * blk.nc + b]
-    u = blk.XR + a * blk.d
-    v = blk.XC + b * blk.d
-    for k in range(blk.d):
-        diff = u[k] - v[k]     # (u - v)^2 == (v - u)^2 exactly: the order of a pair is free
-        acc += diff * diff
+    # (u - v)^2 == (v - u)^2 exactly: the order of the pair does not matter
+    acc = squared_distance(blk.XR + a * blk.d, blk.XC + b * blk.d, blk.d)
     return sqrt(acc) if blk.source == SRC_EUCLIDEAN else acc
 
 
@@ -309,11 +303,10 @@ def contract_scan(int source,                  # in: SOURCE_* code
 cdef index_t ward_core(const double* Q, const double* q_size, const index_t* q_ids,
                        index_t nq, const double* C, const double* c_size, const index_t* c_ids,
                        index_t nc, index_t d, double* best_d, index_t* best_j) noexcept nogil:
-    cdef index_t a, b, k, i, j, bad = 0
-    cdef double acc, diff, dist, bd, na, nb
+    cdef index_t a, b, i, j, bad = 0
+    cdef double acc, dist, bd, na, nb
     cdef index_t bj
     cdef const double* u
-    cdef const double* v
     for a in range(nq):
         i = q_ids[a]
         na = q_size[a]
@@ -324,11 +317,7 @@ cdef index_t ward_core(const double* Q, const double* q_size, const index_t* q_i
             j = c_ids[b]
             if j == i:
                 continue
-            v = C + b * d
-            acc = 0.0
-            for k in range(d):
-                diff = u[k] - v[k]
-                acc += diff * diff
+            acc = squared_distance(u, C + b * d, d)
             nb = c_size[b]
             dist = (2.0 * na * nb / (na + nb)) * acc
             if not (dist < INFINITY) and bad == 0:   # overflow: the caller raises

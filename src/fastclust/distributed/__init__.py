@@ -111,6 +111,7 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
     See Also
     --------
     fastclust.linkage : the same on one machine, from observations or distances.
+    fastclust.linkage_vector : one machine, O(n d) memory (also centroid, median).
 
     Notes
     -----
@@ -232,8 +233,8 @@ def _check_method(method) -> str:
     if name in ("centroid", "median"):
         raise ValueError(
             f"`method={name!r}` is not reducible, so it has no exact parallel algorithm: "
-            f"use fastclust.linkage_vector (coming with issue 3), which needs O(n d) memory "
-            f"on one machine, or fastclust.linkage.")
+            f"use fastclust.linkage_vector, which needs O(n d) memory on one machine, or "
+            f"fastclust.linkage.")
     if name not in _SUPPORTED:
         raise ValueError(
             f"`method={name!r}` is not available in fastclust.distributed yet (it needs the "

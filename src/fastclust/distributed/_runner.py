@@ -181,9 +181,13 @@ class DaskRunner:
 
 
 class RoundReporter:
-    """Calls the user's progress callback after every round with a dict of figures."""
+    """After every round: the user's progress callback (a dict of figures), and the
+    library's progress counters (_progress.py) when a display is reporting."""
 
     def __init__(self, callback, method: str, runner, n: int):
+        from .._progress import STAGE_MERGES, current
+
+        self.counters = current(STAGE_MERGES, n - 1)   # the library's progress hook
         self.callback = callback
         self.method = method
         self.runner = runner
@@ -194,6 +198,8 @@ class RoundReporter:
 
     def __call__(self, phase: str, clusters: int, **extra) -> None:
         self.round += 1
+        if self.counters is not None:
+            self.counters[1] = self.n - clusters      # merges (tree edges) done so far
         now = self.runner.counters.snapshot()
         if self.callback is not None:
             info = {"method": self.method, "round": self.round, "phase": phase,
