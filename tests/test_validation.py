@@ -458,3 +458,40 @@ def test_precomputed_checks_are_exact():
     M[1, 3] = M[3, 1] = -2.0
     with pytest.raises(ValueError, match=r"non-negative distances; entry \[1, 3\] is -2.0"):
         fastclust.linkage(M, metric="precomputed")
+
+
+# --------------------------------------------------------------------------- extreme scales
+
+@pytest.mark.parametrize("method", ["ward", "centroid", "median", "single", "average"])
+@pytest.mark.parametrize("factor", [1e155, 1e-160, 1e300])
+def test_extreme_scales_give_the_scaled_tree(rng, method, factor):
+    """Squares of distances near 1e155 overflow and near 1e-160 underflow: the
+    methods on squared distances rescale by a power of two (exactly)."""
+    X = rng.random((30, 3))
+    y = fastclust.pdist(X)
+    Z = fastclust.linkage(y, method)
+    for given in (y * factor, fastclust.squareform(y * factor)):
+        metric = "precomputed" if given.ndim == 2 else "euclidean"
+        for preserve in (True, False):
+            big = fastclust.linkage(given.copy(), method, metric, preserve_input=preserve)
+            np.testing.assert_array_equal(big[:, [0, 1, 3]], Z[:, [0, 1, 3]])
+            np.testing.assert_allclose(big[:, 2], Z[:, 2] * factor, rtol=1e-12)
+    if method in ("ward", "centroid", "median") and factor != 1e300:
+        # from observations: the squared-distance methods rescale X first (the
+        # others use pdist(X) as it is, with its own range, like SciPy's)
+        big = fastclust.linkage(X * factor, method)
+        np.testing.assert_array_equal(big[:, [0, 1, 3]], Z[:, [0, 1, 3]])
+        np.testing.assert_allclose(big[:, 2], Z[:, 2] * factor, rtol=1e-12)
+
+
+def test_distances_that_overflow_are_named(rng):
+    X = rng.random((5, 2)) * 1e300
+    with pytest.raises(ValueError, match="overflow.*rescale"):
+        fastclust.linkage(X, "average")
+
+
+def test_power_of_two_scaling_is_exact(rng):
+    y = fastclust.pdist(rng.random((20, 2)))
+    Z = fastclust.linkage(y, "ward")
+    big = fastclust.linkage(y * 2.0 ** 600, "ward")
+    np.testing.assert_array_equal(big[:, 2], Z[:, 2] * 2.0 ** 600)

@@ -122,7 +122,7 @@ def diana(y: ArrayLike, metric="euclidean", *, workers=None) -> NDArray[np.float
     from ._linkage import _working_condensed
 
     # Single linkage's input path: read only, no copy of a float64 condensed array.
-    dists, n, _ = _working_condensed(y, METHODS["single"], metric, True, workers)
+    dists, n, _, _ = _working_condensed(y, METHODS["single"], metric, True, workers)
     a = np.empty(n - 1, dtype=np.intp)
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)

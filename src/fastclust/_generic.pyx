@@ -20,7 +20,7 @@ from libc.string cimport memmove
 
 from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
 from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
-                       STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
+                       STATUS_BUG, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
 
 
 cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* act,
@@ -105,6 +105,8 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         while True:
             x = heap_slots[0]
             y = nbr[x]
+            if y < 0:
+                return STATUS_BUG        # no finite candidate: cannot happen on finite input
             if mind[x] == D[row_base(n, x) + y]:
                 break
             pos_x = position_of(act, m, x)

@@ -120,6 +120,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
             scan(D, n, act, act_base, m, x, pos_x, &best, &y)
+            if y < 0:
+                return STATUS_BUG        # no finite candidate: cannot happen on finite input
             work += m
             if chain_len >= 2:
                 # Prefer the previous chain element on ties: that keeps the chain finite.
@@ -151,6 +153,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         m -= 1
         work += 2 * m
         if chain_len == 0 and m >= 2:
+            if nn_a < 0:
+                return STATUS_BUG
             chain[0] = a
             chain[1] = nn_a
             chain_len = 2

@@ -54,21 +54,32 @@ cdef inline double dist(const double* y, index_t n, index_t p, index_t q) noexce
     return 0.0
 
 
+cdef inline index_t opposite_child(const index_t[:, ::1] children, const index_t[::1] start,
+                                   const index_t[::1] size, index_t n, index_t node,
+                                   index_t pos) noexcept nogil:
+    """The child of internal `node` that does not hold leaf position `pos`."""
+    cdef index_t c0 = children[node - n, 0]
+    if start[c0] <= pos < start[c0] + size[c0]:
+        return children[node - n, 1]
+    return c0
+
+
 cdef inline void opposite(const index_t[:, ::1] children, const index_t[::1] size,
                           const index_t[::1] start, index_t n, index_t node, index_t pos,
                           index_t* lo, index_t* hi) noexcept nogil:
-    """The leaves of `node` on the other side from position `pos`: [lo, hi)."""
-    cdef index_t c0, c1
+    """The leaves of `node` on the other side from position `pos`: [lo, hi).
+
+    (Serial code only: inside prange, assign the bounds directly so that
+    Cython makes them thread-private; see fill_costs.)
+    """
+    cdef index_t c
     if node < n:
         lo[0] = pos
         hi[0] = pos + 1
         return
-    c0 = children[node - n, 0]
-    c1 = children[node - n, 1]
-    if start[c0] <= pos < start[c0] + size[c0]:
-        c0 = c1
-    lo[0] = start[c0]
-    hi[0] = start[c0] + size[c0]
+    c = opposite_child(children, start, size, n, node, pos)
+    lo[0] = start[c]
+    hi[0] = start[c] + size[c]
 
 
 cdef void stage_one_row(double* M, index_t n, index_t i, index_t a, index_t olo, index_t ohi,
@@ -112,7 +123,7 @@ cdef int fill_costs(const double* y, index_t n, const index_t[:, ::1] children,
                     const index_t[::1] size, const index_t[::1] start, const int[::1] order,
                     double* M, double* T, double* R, int workers) noexcept nogil:
     """D in leaf order into M, then M node by node (bottom-up)."""
-    cdef index_t p, q, s, i, a, b, a0, na, b0, nb, olo, ohi, j
+    cdef index_t p, q, s, i, a, b, a0, na, b0, nb, olo, ohi, j, c
     cdef int avx2 = fc_minplus_use_avx2()
     cdef int tid
     cdef index_t work_since_check = 0
@@ -140,7 +151,10 @@ cdef int fill_costs(const double* y, index_t n, const index_t[:, ::1] children,
                     M[(b0 + j) * n + i] = R[j]
         else:
             for i in prange(a0, a0 + na, schedule='dynamic', num_threads=workers):
-                opposite(children, size, start, n, a, i, &olo, &ohi)
+                # assigned here (not through pointers) so that each thread has its own
+                c = opposite_child(children, start, size, n, a, i) if a >= n else i
+                olo = start[c] if a >= n else i
+                ohi = olo + (size[c] if a >= n else 1)
                 stage_one_row(M, n, i, a, olo, ohi, b0, nb, &T[(i - a0) * nb], avx2)
             # all of T first: stage 2 overwrites the D(A, B) block stage 1 reads
             for i in prange(a0, a0 + na, schedule='dynamic', num_threads=workers):
