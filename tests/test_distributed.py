@@ -116,6 +116,15 @@ def test_ward_tie_free(rng, block_size, monkeypatch):
                           fastclust.linkage(X, "ward"))
 
 
+@pytest.mark.parametrize("magnitude", [1e155, 1e-160])
+def test_ward_far_from_one(rng, magnitude, monkeypatch):
+    """Squares would overflow or underflow: scaled by a power of two, as fastclust.linkage."""
+    monkeypatch.setattr(_rac, "LOCAL_WORK", 0)
+    X = _data("random", rng, n=80) * magnitude
+    Z = fd.linkage(X, "ward", block_size=20)
+    _ward_structure_equal(Z, fastclust.linkage(X, "ward"))
+
+
 def test_ward_chain_many_rounds(rng):
     X = _data("chain", rng, n=200)
     log = []

@@ -140,7 +140,9 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
       smallest observation; Z is then a valid, monotone tree, equal to
       :func:`fastclust.linkage`'s whenever both rules pick the same pairs.
       Rounds with little work (chain-shaped data needs up to n/2 rounds) run
-      on the client.
+      on the client. Coordinates far from 1 are scaled by a power of two
+      first, exactly as in :func:`fastclust.linkage`, so squares cannot
+      overflow.
     - complete, average, weighted: RAC on the n x n distance matrix (n^2 * 8
       bytes in all), kept in row blocks that never move: Dask actors spread
       over the workers of the current ``distributed.Client`` (or objects of

@@ -78,9 +78,16 @@ def _query(runner, cent, size, act, Q, parallel: int):
 
 def ward_merges(runner, n: int, report):
     """The n - 1 merges (a, b, height) of Ward's linkage, in the order they were made."""
+    from .._validation import square_safe_scale
+
     X = runner.gather_observations()
     parallel = runner.parallelism
     cent = np.array(X, dtype=np.float64, order="C")
+    # as fastclust.linkage: coordinates far from 1 are scaled by a power of two (exact),
+    # so that squared distances cannot overflow; the heights are unscaled at the end
+    scale = square_safe_scale(float(np.abs(cent).max())) if cent.size else 1.0
+    if scale != 1.0:
+        cent *= scale
     size = np.ones(n)
     active = np.ones(n, dtype=bool)
     nn = np.zeros(n, dtype=np.intp)
@@ -91,7 +98,7 @@ def ward_merges(runner, n: int, report):
     out_a, out_b, out_h = [], [], []
     first = True
     while act.shape[0] > 1:
-        if first and n * n * cent.shape[1] > LOCAL_WORK:
+        if first and scale == 1.0 and n * n * cent.shape[1] > LOCAL_WORK:
             # singletons: the squared Ward distance is the squared Euclidean one, bit for
             # bit, so round 1 is a 1-NN scan over the row blocks, each pair visited once
             from ._boruvka import SOURCE_SQEUCLIDEAN, MetricParams, knn_all
@@ -122,4 +129,7 @@ def ward_merges(runner, n: int, report):
                where=where)
     if not out_a:
         return (np.empty(0, np.intp),) * 2 + (np.empty(0),)
-    return np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_h)
+    h = np.concatenate(out_h)
+    if scale != 1.0:
+        h /= scale                          # exact: a power of two
+    return np.concatenate(out_a), np.concatenate(out_b), h
