@@ -10,7 +10,9 @@ For every method the table gives the wall time of the distributed call
 persisted on the workers), the number of
 rounds, the bytes moved between the client and the workers (NumPy payloads
 the rounds send and receive, summed; the largest round in brackets), the
-peak resident memory of the busiest worker, and the single-machine
+peak resident memory of the busiest worker during the call (and the largest
+resident memory at its start: memory freed by an earlier method may stay
+with the process), and the single-machine
 fastclust.linkage(X, method) time for comparison (skipped with
 --no-single-machine or when its condensed matrix would not fit in memory).
 Every distributed Z is checked against the single-machine Z when both ran.
@@ -127,12 +129,13 @@ def main(argv=None):
                 for r in log:
                     print("   ", {k: v for k, v in r.items() if k not in ("method", "n")})
     print(f"{'method':9} {'distributed':>11} {'rounds':>6} {'(client)':>8} "
-          f"{'bytes moved (max round)':>26} {'peak RSS/worker':>15} {'single machine':>14} "
-          f"{'same Z':>6}")
+          f"{'bytes moved (max round)':>26} {'peak RSS/worker (at start)':>26} "
+          f"{'single machine':>14} {'same Z':>6}")
     for (method, t, rounds, moved, top, peak, base, t1, same, local) in rows:
         t1s = f"{t1:.2f} s" if t1 is not None else "-"
         print(f"{method:9} {t:9.2f} s {rounds:6d} {local:8d} {moved / 2**20:13.1f} MiB "
-              f"({top / 2**20:7.1f} MiB) {peak / 2**20:11.0f} MiB {t1s:>14} "
+              f"({top / 2**20:7.1f} MiB) {peak / 2**20:11.0f} MiB ({base / 2**20:6.0f} MiB) "
+              f"{t1s:>14} "
               f"{'-' if same is None else same!s:>6}")
     return 0
 
