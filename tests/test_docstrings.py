@@ -6,7 +6,8 @@ import pytest
 
 MODULES = ["fastclust._linkage", "fastclust._linkage_vector", "fastclust._distance", "fastclust._tree",
            "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
-           "fastclust.cli", "fastclust._divisive", "fastclust.estimator"]
+           "fastclust.cli", "fastclust._divisive", "fastclust.estimator",
+           "fastclust.distributed"]
 
 
 @pytest.mark.parametrize("name", MODULES)
