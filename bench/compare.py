@@ -9,6 +9,14 @@ allocation the call makes, C++ ones included.
     python bench/compare.py --n 5000
     python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
     python bench/compare.py --lowdim [options]   # points, single linkage: compare_lowdim.py
+    python bench/compare.py --divisive --n 2000     # DIANA, bisecting, the estimator
+    python bench/compare.py --vector --n 10000          # linkage_vector vs fastcluster's
+    python bench/compare.py --pdist --n 10000 --workers 1   # pdist per metric vs SciPy
+
+--vector compares fastclust.linkage_vector(X, method) with
+fastcluster.linkage_vector(X, method) on the observations (float64, and
+fastclust on float32 too); --pdist compares fastclust.pdist(X, metric) with
+scipy.spatial.distance.pdist(X, metric). Neither builds the condensed matrix.
 
 Columns:
   fastclust        linkage(y, method): the default preserve_input=True (one copy,
@@ -115,8 +123,25 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=None,
                         help="fastclust workers (default: all CPUs)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--divisive", action="store_true",
+                        help="instead of linkage: time diana (against R's cluster::diana "
+                             "when Rscript is installed), bisecting, and HierarchicalClustering "
+                             "(against scikit-learn's AgglomerativeClustering)")
+    parser.add_argument("--vector", action="store_true",
+                        help="linkage_vector (single, ward, centroid, median) vs fastcluster's")
+    parser.add_argument("--pdist", action="store_true", help="pdist per metric vs SciPy's")
+    parser.add_argument("--metrics", default="euclidean,sqeuclidean,cityblock,chebyshev,cosine,"
+                        "correlation,canberra,braycurtis,minkowski,seuclidean,mahalanobis",
+                        help="metrics for --pdist")
     args = parser.parse_args(argv)
     _fixed_malloc_thresholds()
+    if args.divisive:
+        divisive_section(args)
+        return
+    if args.vector:
+        return main_vector(args)
+    if args.pdist:
+        return main_pdist(args)
 
     import fastclust
 
@@ -175,6 +200,152 @@ def main(argv=None):
         mem = " / ".join("–" if v != v else f"{v:.0f}" for v in (m_fc, m_ip, row_sp[1], row_fcl[1]))
         print(f"| {method} | {fmt_t(t_fc)} | {fmt_t(t_ip)} | {fmt_t(row_sp[0])} | "
               f"{fmt_t(row_fcl[0])} | {ratio(row_sp[0])} | {ratio(row_fcl[0])} | {mem} | {match} |")
+        sys.stdout.flush()
+
+
+def _time_r_diana(y, n, repeat):
+    """Median seconds of R's cluster::diana on the same condensed matrix, or None."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("Rscript") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "y.bin")
+        y.astype("<f8").tofile(path)
+        script = (
+            "suppressMessages(library(cluster));"
+            f"v <- readBin('{path}', 'double', n = {y.size}, endian = 'little');"
+            f"d <- structure(v, Size = {n}L, Diag = FALSE, Upper = FALSE, class = 'dist');"
+            f"t <- sapply(1:{repeat}, function(i) system.time(diana(d))[['elapsed']]);"
+            "cat(median(t))"
+        )
+        try:
+            out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True,
+                                 check=True, timeout=3600)
+        except (subprocess.SubprocessError, OSError):
+            return None
+        return float(out.stdout.strip())
+
+
+def divisive_section(args):
+    """Tables for diana / bisecting and for the estimator (--divisive)."""
+    import fastclust
+
+    X = blobs(args.n, args.d, args.seed)
+    y = fastclust.pdist(X)
+    print(f"n={args.n}, d={args.d}, repeat={args.repeat}; fastclust {fastclust.__version__}")
+    print()
+    print("| task | fastclust | reference | reference time | × |")
+    print("|---|---|---|---|---|")
+    t_d, _, _ = measure(fastclust.diana, lambda: y, args.repeat)
+    t_r = _time_r_diana(y, args.n, args.repeat)
+    print(f"| diana (condensed input) | {t_d:.3f} s | R cluster::diana | "
+          + ("–" if t_r is None else f"{t_r:.3f} s") + " | "
+          + ("–" if t_r is None else f"{t_r / t_d:.1f}") + " |")
+    t_b, _, _ = measure(lambda a: fastclust.bisecting(a, random_state=0), lambda: X, args.repeat)
+    try:
+        from sklearn.cluster import BisectingKMeans
+    except ImportError:
+        BisectingKMeans = None
+    t_s = None
+    if BisectingKMeans is not None:
+        k = min(args.n, 16)
+        t_s, _, _ = measure(lambda a: BisectingKMeans(k, random_state=0).fit(a), lambda: X,
+                            args.repeat)
+    print(f"| bisecting (full tree to singletons) | {t_b:.3f} s | sklearn BisectingKMeans("
+          f"n_clusters=16), not a full tree | " + ("–" if t_s is None else f"{t_s:.3f} s")
+          + " | – |")
+    try:
+        from sklearn.cluster import AgglomerativeClustering
+    except ImportError:
+        AgglomerativeClustering = None
+    for linkage in ("ward", "average", "single"):
+        t_e, _, _ = measure(
+            lambda a: fastclust.HierarchicalClustering(8, linkage=linkage).fit(a), lambda: X,
+            args.repeat)
+        if AgglomerativeClustering is not None:
+            t_a, _, _ = measure(
+                lambda a: AgglomerativeClustering(8, linkage=linkage).fit(a), lambda: X,
+                args.repeat)
+            ref = f"{t_a:.3f} s | {t_a / t_e:.1f}"
+        else:
+            ref = "– | –"
+        print(f"| HierarchicalClustering(8, linkage={linkage!r}).fit(X) | {t_e:.3f} s | "
+              f"sklearn AgglomerativeClustering | {ref} |")
+    sys.stdout.flush()
+
+
+VECTOR_METHODS = ("single", "ward", "centroid", "median")
+
+
+def main_vector(args):
+    """linkage_vector per method: fastclust (float64, float32) vs fastcluster."""
+    import fastclust
+
+    try:
+        import fastcluster
+    except ImportError:
+        fastcluster = None
+    X = blobs(args.n, args.d, args.seed)
+    X32 = X.astype(np.float32)
+    workers = fastclust._validation.resolve_workers(args.workers)
+    print(f"linkage_vector, n={args.n}, d={args.d}, X {X.nbytes / 2**20:.1f} MiB, "
+          f"repeat={args.repeat}, fastclust workers={workers}; fastclust "
+          f"{fastclust.__version__}"
+          + (f", fastcluster {fastcluster.__version__}" if fastcluster else ""))
+    print()
+    print("| method | fastclust | fastclust float32 | fastcluster | × vs fastcluster | "
+          "peak extra MiB: fastclust / float32 / fastcluster | Z equals fastcluster |")
+    print("|---|---|---|---|---|---|---|")
+    methods = [m for m in args.methods.split(",") if m in VECTOR_METHODS]
+    for method in methods or VECTOR_METHODS:
+        t_fc, m_fc, Z = measure(
+            lambda a: fastclust.linkage_vector(a, method, workers=args.workers),
+            lambda: X, args.repeat)
+        t_32, m_32, _ = measure(
+            lambda a: fastclust.linkage_vector(a, method, workers=args.workers),
+            lambda: X32, args.repeat)
+        t_fcl, m_fcl, R = ("–", float("nan"), None)
+        if fastcluster is not None:
+            t_fcl, m_fcl, R = measure(lambda a: fastcluster.linkage_vector(a, method),
+                                      lambda: X, args.repeat)
+        match = "–" if R is None else ("yes" if same_tree(Z, R) else "NO")
+        ratio = "–" if R is None else f"{t_fcl / t_fc:.2f}"
+        fcl = "–" if R is None else f"{t_fcl:.3f} s"
+        mem = " / ".join("–" if v != v else f"{v:.1f}" for v in (m_fc, m_32, m_fcl))
+        print(f"| {method} | {t_fc:.3f} s | {t_32:.3f} s | {fcl} | {ratio} | {mem} | {match} |")
+        sys.stdout.flush()
+
+
+def main_pdist(args):
+    """pdist per metric: fastclust (float64 and float32 output) vs SciPy."""
+    import fastclust
+    from scipy.spatial.distance import pdist as scipy_pdist
+
+    X = blobs(args.n, args.d, args.seed)
+    workers = fastclust._validation.resolve_workers(args.workers)
+    pairs = args.n * (args.n - 1) // 2
+    print(f"pdist, n={args.n}, d={args.d}, {pairs:.2e} pairs, repeat={args.repeat}, "
+          f"fastclust workers={workers}")
+    print()
+    print("| metric | fastclust | ns/pair | fastclust float32 out | scipy | ns/pair | "
+          "× vs scipy | peak extra MiB: fastclust / float32 / scipy | max rel. diff |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for metric in args.metrics.split(","):
+        t_fc, m_fc, y = measure(lambda a: fastclust.pdist(a, metric, workers=args.workers),
+                                lambda: X, args.repeat)
+        t_32, m_32, _ = measure(lambda a: fastclust.pdist(a, metric, workers=args.workers,
+                                                          dtype=np.float32),
+                                lambda: X, args.repeat)
+        t_sp, m_sp, r = measure(lambda a: scipy_pdist(a, metric), lambda: X, args.repeat)
+        diff = float(np.max(np.abs(y - r) / np.maximum(np.abs(r), 1e-300)))
+        del y, r
+        print(f"| {metric} | {t_fc:.3f} s | {1e9 * t_fc / pairs:.2f} | {t_32:.3f} s | "
+              f"{t_sp:.3f} s | {1e9 * t_sp / pairs:.2f} | {t_sp / t_fc:.2f} | "
+              f"{m_fc:.0f} / {m_32:.0f} / {m_sp:.0f} | {diff:.1e} |")
         sys.stdout.flush()
 
 

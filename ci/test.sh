@@ -25,4 +25,12 @@ if [ "$status" -eq 5 ]; then
     echo "pytest collected no tests: the suite is missing or broken" >&2
     exit 1
 fi
+[ "$status" -ne 0 ] && exit "$status"
+
+echo "== SciPy's own scipy.cluster.hierarchy tests, pointed at fastclust"
+python ci/scipy_compat.py -q || status=$?
+if [ "$status" -eq 5 ]; then
+    echo "SciPy's hierarchy tests were not collected" >&2
+    exit 1
+fi
 exit "$status"

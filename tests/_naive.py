@@ -219,3 +219,71 @@ def check_merges_at_global_minimum(y, Z, method, rtol=1e-9) -> None:
         size[i] += size[j]
         active[j] = False
         slot[n + s] = i
+
+
+def ordering_cost(order, y) -> float:
+    """Sum of the distances between neighbouring leaves of `order` (condensed `y`)."""
+    D = square_from_condensed(y)
+    order = np.asarray(order, dtype=np.intp)
+    return float(D[order[:-1], order[1:]].sum())
+
+
+def brute_force_ordering_cost(Z, y) -> float:
+    """The smallest ordering_cost over all 2^(n-1) ways to flip the merges of Z."""
+    import itertools
+
+    import fastclust
+    Z = np.asarray(Z, dtype=np.float64)
+    best = np.inf
+    for flips in itertools.product((False, True), repeat=Z.shape[0]):
+        swap = np.array(flips)
+        Zf = Z.copy()
+        Zf[swap, 0], Zf[swap, 1] = Z[swap, 1], Z[swap, 0]
+        best = min(best, ordering_cost(fastclust.leaves_list(Zf), y))
+    return best
+
+
+def naive_diana(y) -> set:
+    """DIANA from the textbook description (Kaufman & Rousseeuw, ch. 6), as a set of clusters.
+
+    Recomputes every average from scratch on the square matrix at every step
+    (O(n^3) per split and more), splits clusters in any order (the tree does
+    not depend on it) and returns {(frozenset(members), diameter)} for every
+    cluster of two or more observations. Ties: the first (smallest index)
+    candidate wins; a move needs a strictly positive difference.
+    """
+    D = square_from_condensed(y)
+    n = D.shape[0]
+    out = set()
+    todo = [list(range(n))]
+    while todo:
+        C = todo.pop()
+        if len(C) < 2:
+            continue
+        sub = D[np.ix_(C, C)]
+        out.add((frozenset(C), float(sub.max())))
+        first = int(np.argmax(sub.sum(axis=1)))
+        splinter = [C[first]]
+        rest = [c for c in C if c != C[first]]
+        while len(rest) > 1:
+            diffs = [D[j, rest].sum() / (len(rest) - 1) - D[j, splinter].mean() for j in rest]
+            k = int(np.argmax(diffs))
+            if diffs[k] <= 0:
+                break
+            splinter.append(rest.pop(k))
+        todo.append(sorted(splinter))
+        todo.append(rest)
+    return out
+
+
+def chain(n) -> np.ndarray:
+    """Z of a caterpillar tree: row s joins the cluster so far with observation s + 1.
+
+    The deepest tree there is (depth n - 1): what breaks recursive tree walks.
+    """
+    Z = np.empty((n - 1, 4))
+    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
+    Z[:, 1] = np.arange(1, n)
+    Z[:, 2] = np.arange(1, n, dtype=float)
+    Z[:, 3] = np.arange(2, n + 1)
+    return Z

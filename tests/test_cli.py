@@ -1,4 +1,4 @@
-"""The command line (end to end, in subprocesses) and its private cut helpers (_cut).
+"""The command line (end to end, in subprocesses) and its cut helpers (on cut_tree / fcluster).
 
 R cross-checks below were exported from R 4.2.2:
     h <- hclust(dist(scale(USArrests)), "average")
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import fastclust
-from fastclust._cut import cut_by_count, cut_by_height
+from fastclust.cli import _cut_by_count as cut_by_count, _cut_by_height as cut_by_height
 from fastclust.datasets import load_usarrests
 
 R_AVERAGE_K4 = "01232233203323333032323023323322033333303023333333"
@@ -98,16 +98,114 @@ def test_demo_labels_match_r_complete(tmp_path):
 def test_demo_without_matplotlib_skips_the_png(tmp_path):
     result = ok(run("demo", "--out", "d", cwd=tmp_path, env=env_without_matplotlib(tmp_path)))
     assert not (tmp_path / "d" / "dendrogram.png").exists()
-    lines = [line for line in result.stdout.splitlines() if "matplotlib" in line]
-    assert len(lines) == 1 and "not installed" in lines[0]
+    assert not (tmp_path / "d" / "heatmap.png").exists()
+    assert (tmp_path / "d" / "labels.csv").exists()
+    lines = [line for line in result.stderr.splitlines() if "matplotlib" in line]
+    assert len(lines) == 1 and "not installed" in lines[0] and "fastclust[plot]" in lines[0]
 
 
 def test_demo_with_matplotlib_writes_the_png(tmp_path):
     pytest.importorskip("matplotlib")
     result = ok(run("demo", "--out", "d", cwd=tmp_path))
-    png = tmp_path / "d" / "dendrogram.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "dendrogram.png" in result.stdout
+    for name in ("dendrogram.png", "heatmap.png"):
+        png = tmp_path / "d" / name
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"wrote {png.relative_to(tmp_path)}" in result.stdout
+
+
+def test_cluster_writes_pictures(tmp_path):
+    pytest.importorskip("matplotlib")
+    data = tmp_path / "points.csv"
+    data.write_text("name,x,y,z\n" + "".join(
+        f"p{i},{i % 3},{(i * 7) % 5},{i / 10}\n" for i in range(30)))
+    result = ok(run("cluster", "points.csv", "--n-clusters", "3", "--dendrogram", "t.png",
+                    "--heatmap", "h.png", "-o", "labels.csv", cwd=tmp_path))
+    for name in ("t.png", "h.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"wrote {name}" in result.stderr
+    assert result.stdout == ""
+    quiet = ok(run("cluster", "points.csv", "--n-clusters", "3", "--dendrogram", "t2.png",
+                   "-o", "labels.csv", "--quiet", cwd=tmp_path))
+    assert quiet.stderr == "" and (tmp_path / "t2.png").exists()
+
+
+def test_cluster_heatmap_needs_observations(tmp_path):
+    pytest.importorskip("matplotlib")
+    np.save(tmp_path / "y.npy", np.array([1.0, 2.0, 3.0]))
+    result = ok(run("cluster", "y.npy", "--n-clusters", "2", "--heatmap", "h.png",
+                    cwd=tmp_path))
+    assert not (tmp_path / "h.png").exists()
+    assert "skipped h.png: a heatmap needs observations" in result.stderr
+
+
+def test_progress_display(capsys):
+    from fastclust.cli import _Progress
+    progress = _Progress(enabled=True)
+    with progress.stage("working"):
+        progress.message("a message")
+    err = capsys.readouterr().err
+    # a message clears the progress line first; the stage ends with its time
+    assert "\r\033[Ka message\n" in err
+    assert err.endswith("\033[K\n") and "\rworking: 0." in err
+    quiet = _Progress(enabled=False)
+    with quiet.stage("silent"):
+        pass
+    assert capsys.readouterr().err == ""
+    quiet.message("still shown")
+    assert capsys.readouterr().err == "still shown\n"
+
+
+def test_progress_is_reported_while_the_kernel_runs(rng):
+    """Sampled from another thread, the counters rise through intermediate values."""
+    import threading
+    import time
+
+    from fastclust._progress import Progress, reporting
+    counters = Progress()
+    seen = []
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            seen.append(counters.snapshot())
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=sample)
+    X = rng.random((6000, 4))          # enough work for several updates between polls
+    thread.start()
+    try:
+        with reporting(counters):
+            fastclust.linkage(X, "average")
+    finally:
+        stop.set()
+        thread.join()
+    merges = [f for stage, f in seen if stage == "merges" and f is not None]
+    assert any(0.0 < f < 1.0 for f in merges), seen[:5]
+    assert merges == sorted(merges)                     # never goes back
+    distances = [f for stage, f in seen if stage == "distances" and f is not None]
+    assert distances == sorted(distances)
+
+
+@pytest.mark.parametrize("method", ["single", "average", "ward", "centroid"])
+def test_kernels_report_progress(method, rng):
+    """The linkage kernels fill the counters of a Progress while they run, to 100%."""
+    from fastclust._progress import Progress, reporting
+    from fastclust.cli import _Progress
+    counters = Progress()
+    assert _Progress.line(counters, 0) == "| ..."          # nothing reported: a spinner
+    with reporting(counters):
+        fastclust.linkage(rng.random((300, 3)), method)
+    assert counters.snapshot() == ("merges", 1.0)
+    assert _Progress.line(counters, 0) == "[" + "#" * 24 + "] 100% merges"
+    with reporting(counters):
+        fastclust.pdist(rng.random((300, 3)))
+    assert counters.snapshot() == ("distances", 1.0)
+    counters.counters[:] = [2, 1, 4]
+    assert _Progress.line(counters, 0) == "[" + "#" * 6 + "." * 18 + "]  25% merges"
+    # after `reporting` has ended, kernels no longer write into the counters
+    counters.counters[:] = [7, 7, 7]
+    fastclust.linkage(rng.random((50, 3)), method)
+    assert counters.counters.tolist() == [7, 7, 7]
 
 
 # ---------------------------------------------------------------------------
@@ -278,7 +376,7 @@ def test_main_in_process_returns_status(capsys):
 
 
 # ---------------------------------------------------------------------------
-# _cut: cut_by_count and cut_by_height
+# the CLI's cuts: by count (cut_tree) and by height (fcluster), labels by first appearance
 
 
 def first_appearance(labels):
@@ -377,33 +475,3 @@ def test_cut_accepts_lists_and_numpy_scalars():
     np.testing.assert_array_equal(cut_by_count(Z, np.int64(2)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, np.float32(1.0)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, 5), [0, 0, 0])
-
-
-Z3 = np.array([[0, 1, 1.0, 2], [2, 3, 2.0, 3]])
-
-
-@pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: cut_by_count(Z3, 0), ValueError,
-     r"`n_clusters` must be between 1 and the number of observations \(3\); got 0\."),
-    (lambda: cut_by_count(Z3, 4), ValueError, r"got 4\."),
-    (lambda: cut_by_count(Z3, 2.0), TypeError, r"`n_clusters` must be an integer; got 2\.0\."),
-    (lambda: cut_by_count(Z3, True), TypeError, r"`n_clusters` must be an integer"),
-    (lambda: cut_by_height(Z3, np.nan), ValueError, r"`threshold` must not be NaN"),
-    (lambda: cut_by_height(Z3, "1"), TypeError, r"`threshold` must be a real number; got '1'"),
-    (lambda: cut_by_height(Z3, None), TypeError, r"`threshold` must be a real number"),
-    (lambda: cut_by_count(np.zeros((2, 3)), 1), ValueError,
-     r"`Z` must be a linkage matrix of shape \(n - 1, 4\); got shape \(2, 3\)\."),
-    (lambda: cut_by_count(np.zeros(4), 1), ValueError, r"got shape \(4,\)"),
-    (lambda: cut_by_count([["a", "b", "c", "d"]], 1), TypeError, r"`Z` must contain real numbers"),
-    (lambda: cut_by_count([[0, 1, np.nan, 2]], 1), ValueError,
-     r"`Z` must contain finite ids and heights; row 0"),
-    (lambda: cut_by_count([[0, 1.5, 1.0, 2], [2, 3, 2.0, 3]], 1), ValueError,
-     r"`Z` row 0 must join two different cluster ids, integers in \[0, 2\]"),
-    (lambda: cut_by_count([[0, 3, 1.0, 2], [1, 2, 2.0, 3]], 1), ValueError, r"`Z` row 0"),
-    (lambda: cut_by_count([[0, 0, 1.0, 2], [1, 3, 2.0, 3]], 1), ValueError, r"`Z` row 0"),
-    (lambda: cut_by_count([[0, 1, 1.0, 2], [0, 3, 2.0, 3]], 1), ValueError,
-     r"`Z` must use each cluster id at most once; id 0 is merged 2 times\."),
-])
-def test_cut_argument_errors(call, error, message):
-    with pytest.raises(error, match=message):
-        call()

@@ -102,3 +102,26 @@ def test_every_call_returns_a_fresh_writable_array():
 def test_dataset_is_frozen(usarrests):
     with pytest.raises(dataclasses.FrozenInstanceError):
         usarrests.data = None
+
+
+# ---------------------------------------------------------------- state.x77
+
+STATE_X77_SHA256 = "ee4df251160752fde94865bf88b9c30f1f329dfb9516ff50c6f2a796311729fc"
+
+
+def test_state_x77_file_and_loader():
+    from fastclust.datasets import load_state_x77
+    raw = resources.files("fastclust.datasets").joinpath("state_x77.csv").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == STATE_X77_SHA256
+    ds = load_state_x77()
+    assert ds.data.shape == (50, 8) and ds.data.dtype == np.float64
+    assert ds.feature_names == ("population", "income", "illiteracy", "life_exp", "murder",
+                                "hs_grad", "frost", "area")
+    assert ds.sample_names == load_usarrests().sample_names     # same 50 states, same order
+    # column means printed by R 4.2.2: colMeans(state.x77)
+    np.testing.assert_allclose(ds.data.mean(axis=0),
+                               [4246.42, 4435.8, 1.17, 70.8786, 7.378, 53.108, 104.46,
+                                70735.88], rtol=1e-12)
+    assert "public domain" in ds.description and "Census" in ds.description
+    readme = resources.files("fastclust.datasets").joinpath("README.md").read_text("utf-8")
+    assert "state_x77.csv" in readme and STATE_X77_SHA256 in readme

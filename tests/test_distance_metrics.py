@@ -255,9 +255,9 @@ def test_out_and_aliases(rng):
      r"`X` must be a 2-D array of observations; got 1 dimension"),
     (lambda X: fastclust.cdist(X, X + np.nan), ValueError, r"`XB`"),
     (lambda X: fastclust.pdist(X, out=np.empty(3)), ValueError,
-     r"`out` must be a writable C-contiguous float64 array of shape \(10,\)"),
+     r"`out` must be a writable C-contiguous float64 or float32 array of shape \(10,\)"),
     (lambda X: fastclust.cdist(X, X, out=np.empty((5, 4))), ValueError,
-     r"`out` must be a writable C-contiguous float64 array of shape \(5, 5\)"),
+     r"`out` must be a writable C-contiguous float64 or float32 array of shape \(5, 5\)"),
     (lambda X: fastclust.pdist(X, workers=0), ValueError, r"`workers` must be"),
 ])
 def test_errors(call, exc, match):

@@ -4,9 +4,10 @@ import importlib
 
 import pytest
 
-MODULES = ["fastclust._linkage", "fastclust._distance", "fastclust._tree", "fastclust.datasets",
-           "fastclust._kdtree_single",
-           "fastclust.cli"]
+MODULES = ["fastclust._linkage", "fastclust._linkage_vector", "fastclust._distance", "fastclust._tree",
+           "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
+           "fastclust.cli", "fastclust._divisive", "fastclust.estimator",
+           "fastclust.distributed", "fastclust._kdtree_single"]
 
 
 @pytest.mark.parametrize("name", MODULES)

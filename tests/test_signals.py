@@ -24,8 +24,11 @@ CHILD = textwrap.dedent(r"""
 
     mode, n = sys.argv[1], int(sys.argv[2])
     rng = np.random.default_rng(0)
+    run = fastclust.linkage
     if mode == "pdist":                       # the distance kernel, from observations
         data, method = rng.random((n, 64)), "single"
+    elif mode.startswith("vector-"):          # linkage_vector: distances on the fly
+        data, method, run = rng.random((n, 10)), mode[len("vector-"):], fastclust.linkage_vector
     else:
         data, method = rng.random(n * (n - 1) // 2), mode
     checksum = zlib.crc32(data)
@@ -55,7 +58,7 @@ CHILD = textwrap.dedent(r"""
     start = time.perf_counter()
     try:
         for _ in range(8):                    # single linkage alone is quick: repeat
-            fastclust.linkage(data, method, workers=1)
+            run(data, method, workers=1)
     except KeyboardInterrupt as exc:
         frames = traceback.extract_tb(exc.__traceback__)
         print("interrupted after %.2f s in %s" % (time.perf_counter() - start,
@@ -74,6 +77,9 @@ CHILD = textwrap.dedent(r"""
     ("single", 12000),      # Boruvka passes over the caller's array (about 0.5 s a call)
     ("centroid", 12000),    # generic algorithm
     ("pdist", 12000),       # distances computed from observations, 64 features
+    ("vector-single", 12000),   # linkage_vector: Prim on the fly
+    ("vector-ward", 12000),     # linkage_vector: NN-chain on centroids
+    ("vector-median", 12000),   # linkage_vector: generic algorithm on centroids
 ])
 def test_sigint_interrupts_linkage(mode, n):
     proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, str(n)],

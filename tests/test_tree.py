@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _naive import chain
 
 import fastclust as fc
 
@@ -32,15 +33,6 @@ def tied_tree(rng, n, method):
     X = rng.integers(0, 3, size=(n, 2)).astype(float)
     return X, fc.linkage(X, method)
 
-
-def chain(n):
-    """Z of a caterpillar tree: row s joins the cluster so far with observation s + 1."""
-    Z = np.empty((n - 1, 4))
-    Z[:, 0] = np.r_[0, n + np.arange(n - 2)]
-    Z[:, 1] = np.arange(1, n)
-    Z[:, 2] = np.arange(1, n, dtype=float)
-    Z[:, 3] = np.arange(2, n + 1)
-    return Z
 
 
 def n_labels(T):
@@ -478,3 +470,18 @@ def test_fclusterdata_against_scipy(rng):
                                   sch.fclusterdata(X, 1.1, depth=3))
     with pytest.raises(ValueError, match="`X` must be a 2-D array"):
         fc.fclusterdata(np.ones(5), 1)
+
+
+def test_million_leaf_chain():
+    """Every walk over Z is iterative: a 10^6-leaf caterpillar works (SciPy recurses)."""
+    n = 1_000_000
+    Z = chain(n)
+    order = fc.leaves_list(Z)
+    np.testing.assert_array_equal(order, np.arange(n))
+    T = fc.fcluster(Z, 3, "maxclust")
+    assert n_labels(T) == 3 and T[0] == T[1] and T[-1] != T[-2]
+    cut = fc.cut_tree(Z, n_clusters=[1, 5])
+    assert [n_labels(cut[:, 0]), n_labels(cut[:, 1])] == [1, 5]
+    R = fc.dendrogram(Z, no_plot=True)
+    assert R["leaves"] == order.tolist() and len(R["icoord"]) == n - 1
+    np.testing.assert_array_equal(fc.maxdists(Z), Z[:, 2])

@@ -229,10 +229,10 @@ def test_euclidean_only_methods_accept_euclidean_spellings(method):
     np.testing.assert_allclose(Zc[:, 2], Z[:, 2], rtol=1e-14)
 
 
-def test_optimal_ordering_is_not_implemented():
-    with pytest.raises(NotImplementedError, match=literal(
-            "`optimal_ordering=True` is not available yet")):
-        fastclust.linkage(Y3, optimal_ordering=True)
+def test_optimal_ordering_must_be_a_bool():
+    with pytest.raises(TypeError, match=literal("optimal_ordering must be True or False, "
+                                                "got 'yes'")):
+        fastclust.linkage(Y3, optimal_ordering="yes")
     np.testing.assert_array_equal(fastclust.linkage(Y3, optimal_ordering=False),
                                   fastclust.linkage(Y3))
 
@@ -297,7 +297,7 @@ def test_pdist_non_finite():
 
 
 @pytest.mark.parametrize("out", [
-    np.zeros(6, dtype=np.float32),
+    np.zeros(6, dtype=np.int64),   # float32 is valid (dtype option)
     np.zeros(5),
     np.zeros((6, 1)),
     np.zeros(12)[::2],
@@ -309,7 +309,7 @@ def test_pdist_bad_out(out):
         out = np.zeros(6)
         out.flags.writeable = False
     with pytest.raises(ValueError, match=literal(
-            "`out` must be a writable C-contiguous float64 array of shape (6,).")):
+            "`out` must be a writable C-contiguous float64 or float32 array of shape (6,).")):
         fastclust.pdist(X4, out=out)
 
 
@@ -458,3 +458,40 @@ def test_precomputed_checks_are_exact():
     M[1, 3] = M[3, 1] = -2.0
     with pytest.raises(ValueError, match=r"non-negative distances; entry \[1, 3\] is -2.0"):
         fastclust.linkage(M, metric="precomputed")
+
+
+# --------------------------------------------------------------------------- extreme scales
+
+@pytest.mark.parametrize("method", ["ward", "centroid", "median", "single", "average"])
+@pytest.mark.parametrize("factor", [1e155, 1e-160, 1e300])
+def test_extreme_scales_give_the_scaled_tree(rng, method, factor):
+    """Squares of distances near 1e155 overflow and near 1e-160 underflow: the
+    methods on squared distances rescale by a power of two (exactly)."""
+    X = rng.random((30, 3))
+    y = fastclust.pdist(X)
+    Z = fastclust.linkage(y, method)
+    for given in (y * factor, fastclust.squareform(y * factor)):
+        metric = "precomputed" if given.ndim == 2 else "euclidean"
+        for preserve in (True, False):
+            big = fastclust.linkage(given.copy(), method, metric, preserve_input=preserve)
+            np.testing.assert_array_equal(big[:, [0, 1, 3]], Z[:, [0, 1, 3]])
+            np.testing.assert_allclose(big[:, 2], Z[:, 2] * factor, rtol=1e-12)
+    if method in ("ward", "centroid", "median") and factor != 1e300:
+        # from observations: the squared-distance methods rescale X first (the
+        # others use pdist(X) as it is, with its own range, like SciPy's)
+        big = fastclust.linkage(X * factor, method)
+        np.testing.assert_array_equal(big[:, [0, 1, 3]], Z[:, [0, 1, 3]])
+        np.testing.assert_allclose(big[:, 2], Z[:, 2] * factor, rtol=1e-12)
+
+
+def test_distances_that_overflow_are_named(rng):
+    X = rng.random((5, 2)) * 1e300
+    with pytest.raises(ValueError, match="overflow.*rescale"):
+        fastclust.linkage(X, "average")
+
+
+def test_power_of_two_scaling_is_exact(rng):
+    y = fastclust.pdist(rng.random((20, 2)))
+    Z = fastclust.linkage(y, "ward")
+    big = fastclust.linkage(y * 2.0 ** 600, "ward")
+    np.testing.assert_array_equal(big[:, 2], Z[:, 2] * 2.0 ** 600)

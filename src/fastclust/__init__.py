@@ -5,14 +5,19 @@ kernels: a Boruvka minimum spanning tree for single linkage, the
 nearest-neighbour chain for complete, average, weighted and Ward, and
 Muellner's generic algorithm for centroid and median.
 """
+from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
+from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
 from ._linkage import average, centroid, complete, linkage, median, single, ward, weighted
+from ._linkage_vector import linkage_vector
+from ._ordering import optimal_leaf_ordering
 from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, correspond,
                     cut_tree, fcluster, fclusterdata, from_mlab_linkage, inconsistent,
                     is_isomorphic, is_monotonic, is_valid_im, is_valid_linkage, leaders,
                     leaves_list, maxdists, maxinconsts, maxRstat, num_obs_linkage,
                     to_mlab_linkage, to_tree)
 from ._validation import ClusterWarning
+from .estimator import HierarchicalClustering
 
 __version__ = "0.1.0.dev0"
 
@@ -20,7 +25,10 @@ __all__ = [
     "ClusterNode",
     "ClusterWarning",
     "DisjointSet",
+    "HierarchicalClustering",
+    "agglomerative_coefficient",
     "average",
+    "bisecting",
     "cdist",
     "centroid",
     "complete",
@@ -28,6 +36,9 @@ __all__ = [
     "cophenetic_correlation",
     "correspond",
     "cut_tree",
+    "dendrogram",
+    "diana",
+    "divisive_coefficient",
     "fcluster",
     "fclusterdata",
     "from_mlab_linkage",
@@ -39,12 +50,15 @@ __all__ = [
     "leaders",
     "leaves_list",
     "linkage",
+    "linkage_vector",
     "maxRstat",
     "maxdists",
     "maxinconsts",
     "median",
     "num_obs_linkage",
+    "optimal_leaf_ordering",
     "pdist",
+    "set_link_color_palette",
     "single",
     "squareform",
     "to_mlab_linkage",

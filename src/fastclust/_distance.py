@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._progress import STAGE_DISTANCES, current
 from ._validation import (as_float_array, check_finite, check_memory, num_obs_condensed,
                           resolve_workers)
 
@@ -77,9 +78,16 @@ def check_metric(metric) -> str:
                      f"got {metric!r}.")
 
 
-def as_observations(X, name: str = "X") -> np.ndarray:
-    """A finite, C-contiguous float64 (n, d) array; clear errors otherwise."""
-    arr = as_float_array(X, name)
+def as_observations(X, name: str = "X", *, keep_float32: bool = False) -> np.ndarray:
+    """A finite, C-contiguous float64 (n, d) array; clear errors otherwise.
+
+    With keep_float32, a float32 array stays float32 (the kernels read it
+    directly, promoting each coordinate to double).
+    """
+    if keep_float32 and isinstance(X, np.ndarray) and X.dtype == np.float32:
+        arr = X
+    else:
+        arr = as_float_array(X, name)
     if arr.ndim != 2:
         raise ValueError(f"`{name}` must be a 2-D array of observations; got {arr.ndim} dimension(s).")
     if arr.shape[1] == 0:
@@ -144,15 +152,16 @@ def _prepare(name: str, blocks: list, kwargs: dict):
                 i, j = np.argwhere(bad)[0]
                 raise ValueError(f"`{what}` must be boolean (or hold only 0 and 1) for "
                                  f"metric='dice'; entry [{i}, {j}] is {arr[i, j]}.")
-    if spec.center:
+    if spec.center:   # a new array anyway: make it float64 (float32 input too)
         w = args.get("w")
+        arrays = [arr.astype(np.float64) for arr in arrays]
         arrays = [arr - (arr.mean(axis=1, keepdims=True) if w is None
                          else np.average(arr, axis=1, weights=w)[:, None])
                   for arr in arrays]
     if name == "seuclidean":
         V = kwargs.get("V")
         if V is None:
-            V = np.var(np.vstack(arrays), axis=0, ddof=1)
+            V = np.var(np.vstack(arrays).astype(np.float64, copy=False), axis=0, ddof=1)
         args["V"] = _as_vector(V, "V", d)
     if name == "mahalanobis":
         VI = kwargs.get("VI")
@@ -163,7 +172,8 @@ def _prepare(name: str, blocks: list, kwargs: dict):
                     f"The number of observations ({m}) is too small; the covariance matrix "
                     f"is singular. For observations with {d} dimensions, at least {d + 1} "
                     f"observations are required; or pass `VI`.")
-            VI = np.linalg.inv(np.atleast_2d(np.cov(np.vstack(arrays).T))).T
+            stacked = np.vstack(arrays).astype(np.float64, copy=False)
+            VI = np.linalg.inv(np.atleast_2d(np.cov(stacked.T))).T
         VI = as_float_array(VI, "VI")
         if VI.shape != (d, d):
             raise ValueError(f"`VI` must be a ({d}, {d}) matrix (the inverse covariance); "
@@ -183,13 +193,31 @@ def _prepare(name: str, blocks: list, kwargs: dict):
     return code, p, [np.ascontiguousarray(arr) for arr in arrays], args
 
 
-def _check_out(out, shape: tuple, what: str):
+def _check_dtype(dtype):
+    """np.float64 or np.float32 from the `dtype` argument (None means float64)."""
+    if dtype is None:
+        return np.dtype(np.float64)
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"`dtype` must be None, numpy.float64 or numpy.float32; got {dtype!r}.")
+    return dt
+
+
+def _check_out(out, shape: tuple, what: str, dtype=None):
+    """The output array: a new one of `dtype`, or the caller's `out` (float64 or float32)."""
     if out is None:
-        check_memory(8 * math.prod(shape), what)
-        return np.empty(shape, dtype=np.float64)
-    if (not isinstance(out, np.ndarray) or out.dtype != np.float64 or out.shape != shape
-            or not out.flags.c_contiguous or not out.flags.writeable):
-        raise ValueError(f"`out` must be a writable C-contiguous float64 array of shape {shape}.")
+        dt = _check_dtype(dtype)
+        check_memory(dt.itemsize * math.prod(shape), what)
+        return np.empty(shape, dtype=dt)
+    if (not isinstance(out, np.ndarray) or out.dtype not in (np.float64, np.float32)
+            or out.shape != shape or not out.flags.c_contiguous or not out.flags.writeable):
+        raise ValueError(f"`out` must be a writable C-contiguous float64 or float32 array of "
+                         f"shape {shape}.")
+    if dtype is not None and out.dtype != _check_dtype(dtype):
+        raise ValueError(f"`out` has dtype {out.dtype} but `dtype` is {dtype!r}; give one of them.")
     return out
 
 
@@ -201,7 +229,7 @@ def _as_callable_input(X, name: str) -> np.ndarray:
     return arr
 
 
-def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
+def pdist(X, metric="euclidean", *, out=None, dtype=None, workers=None, **kwargs):
     """Pairwise distances between observations, in condensed form.
 
     A compiled, multithreaded counterpart of :func:`scipy.spatial.distance.pdist`
@@ -210,7 +238,8 @@ def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
     Parameters
     ----------
     X : array_like of shape (n, d)
-        Observations, one per row. Converted to float64; must be finite
+        Observations, one per row. A float32 array is read as it is (no
+        float64 copy); anything else is converted to float64. Must be finite
         (except for a callable `metric`, which gets the rows as given).
     metric : str or callable, default='euclidean'
         One of 'braycurtis', 'canberra', 'chebyshev', 'cityblock',
@@ -221,7 +250,11 @@ def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
         'js', 'mahal', 'sqe', ...). A callable ``metric(u, v, **kwargs) ->
         float`` is called in Python on each pair of rows.
     out : ndarray of shape (n * (n - 1) // 2,), optional
-        C-contiguous float64 array to write the result into.
+        C-contiguous float64 or float32 array to write the result into.
+    dtype : {None, numpy.float64, numpy.float32}, default=None
+        Storage type of the result when `out` is not given; None means
+        float64. float32 halves the memory of the condensed matrix; each
+        distance is computed in double precision and rounded once.
     workers : int, optional
         Threads to use; None or -1 means all available CPUs. A callable
         metric runs on the calling thread.
@@ -279,13 +312,22 @@ def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
     means. Unlike SciPy's pdist, 'jensenshannon' accepts `base`, and a
     `p` that is not positive and finite is an error.
 
-    Time O(n^2 d) (O(n^2 d^2) for 'mahalanobis'), memory: the output only.
+    Time O(n^2 d) (O(n^2 d^2) for 'mahalanobis'), memory: the output only
+    (plus an (n, d) float64 copy for the vectorised unweighted Euclidean
+    rows, for a centred 'correlation', and for a float32 `X` whose metric
+    needs statistics of the data).
+
+    Every coordinate is promoted to double before any arithmetic, so float32
+    observations give exactly the distances of their float64 conversion
+    (before the optional rounding of the result to float32).
 
     Examples
     --------
     >>> import fastclust
     >>> fastclust.pdist([[0, 0], [3, 4], [6, 8]])
     array([ 5., 10.,  5.])
+    >>> fastclust.pdist([[0, 0], [3, 4], [6, 8]], dtype="float32")
+    array([ 5., 10.,  5.], dtype=float32)
     >>> fastclust.pdist([[0, 0], [3, 4]], metric="cityblock")
     array([7.])
     >>> fastclust.pdist([[0, 0], [3, 4]], "minkowski", p=1, w=[2, 1])
@@ -298,7 +340,7 @@ def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
     if callable(metric):
         X = _as_callable_input(X, "X")
         n = X.shape[0]
-        out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix")
+        out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix", dtype)
         k = 0
         for i in range(n - 1):
             for j in range(i + 1, n):
@@ -306,11 +348,12 @@ def pdist(X, metric="euclidean", *, out=None, workers=None, **kwargs):
                 k += 1
         return out
     name = check_metric(metric)
-    X = as_observations(X)
+    X = as_observations(X, keep_float32=True)
     code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
     n = X.shape[0]
-    out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix")
-    pdist_condensed(X, code, p, out, resolve_workers(workers), **args)
+    out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix", dtype)
+    pdist_condensed(X, code, p, out, resolve_workers(workers), **args,
+                    progress=current(STAGE_DISTANCES, 0))
     return out
 
 
@@ -383,8 +426,10 @@ def cdist(XA, XB, metric="euclidean", *, out=None, workers=None, **kwargs):
                 out[i, j] = metric(XA[i], XB[j], **kwargs)
         return out
     name = check_metric(metric)
-    XA = as_observations(XA, "XA")
-    XB = as_observations(XB, "XB")
+    XA = as_observations(XA, "XA", keep_float32=True)
+    XB = as_observations(XB, "XB", keep_float32=True)
+    if XA.dtype != XB.dtype:
+        XA, XB = XA.astype(np.float64), XB.astype(np.float64)
     _check_same_columns(XA, XB)
     code, p, (XA, XB), args = _prepare(name, [(XA, "XA"), (XB, "XB")], kwargs)
     out = _check_out(out, (XA.shape[0], XB.shape[0]), "the distance matrix")

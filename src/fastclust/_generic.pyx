@@ -18,69 +18,9 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
+from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
 from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
-                       STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
-
-
-cdef inline bint key_less(const double* mind, index_t i, index_t j) noexcept nogil:
-    return mind[i] < mind[j] or (mind[i] == mind[j] and i < j)
-
-
-cdef struct Heap:
-    index_t* slots       # heap array of slots
-    index_t* where       # where[slot] = position in `slots`, -1 when removed
-    index_t size
-    double* mind
-
-
-cdef inline void heap_swap(Heap* h, index_t p, index_t q) noexcept nogil:
-    cdef index_t s = h.slots[p]
-    h.slots[p] = h.slots[q]
-    h.slots[q] = s
-    h.where[h.slots[p]] = p
-    h.where[h.slots[q]] = q
-
-
-cdef void sift_up(Heap* h, index_t p) noexcept nogil:
-    cdef index_t parent
-    while p > 0:
-        parent = (p - 1) // 2
-        if not key_less(h.mind, h.slots[p], h.slots[parent]):
-            break
-        heap_swap(h, p, parent)
-        p = parent
-
-
-cdef void sift_down(Heap* h, index_t p) noexcept nogil:
-    cdef index_t child
-    while True:
-        child = 2 * p + 1
-        if child >= h.size:
-            break
-        if child + 1 < h.size and key_less(h.mind, h.slots[child + 1], h.slots[child]):
-            child += 1
-        if not key_less(h.mind, h.slots[child], h.slots[p]):
-            break
-        heap_swap(h, p, child)
-        p = child
-
-
-cdef inline void heap_update(Heap* h, index_t slot) noexcept nogil:
-    """Restore heap order after mind[slot] changed either way."""
-    cdef index_t p = h.where[slot]
-    sift_up(h, p)
-    sift_down(h, h.where[slot])
-
-
-cdef void heap_remove(Heap* h, index_t slot) noexcept nogil:
-    cdef index_t p = h.where[slot]
-    cdef index_t last = h.size - 1
-    if p != last:
-        heap_swap(h, p, last)
-    h.size -= 1
-    h.where[slot] = -1
-    if p != last:
-        heap_update(h, h.slots[p])
+                       STATUS_BUG, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
 
 
 cdef inline void scan_row(const double* D, index_t n, index_t i, const index_t* act,
@@ -136,7 +76,8 @@ cdef void init_rows(double* D, const double* src, index_t n, bint square,
 cdef int generic_core(double* D, const double* src, index_t n, int method, bint squared,
                       index_t* act, index_t* act_base, double* size, index_t* nbr, double* mind,
                       index_t* heap_slots, index_t* heap_where,           # scratch
-                      index_t* out_a, index_t* out_b, double* out_h       # out
+                      index_t* out_a, index_t* out_b, double* out_h,      # out
+                      long long* progress                                 # out, or NULL
                       ) noexcept nogil:
     cdef index_t m = n, i, t, k, x, y, pos_x, pos_y, step, base_x, base_y, bk, work = 0
     cdef double d_xy, s_x, s_y, d_kx, d_ky, new_d, w_x, w_y, w_xy, best
@@ -164,6 +105,8 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         while True:
             x = heap_slots[0]
             y = nbr[x]
+            if y < 0:
+                return STATUS_BUG        # no finite candidate: cannot happen on finite input
             if mind[x] == D[row_base(n, x) + y]:
                 break
             pos_x = position_of(act, m, x)
@@ -223,8 +166,13 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         work += 2 * m
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if progress != NULL:
+                # the work left is about proportional to m^2
+                progress[1] = <long long>(n * n - m * m)
             if signals_pending():
                 return STATUS_INTERRUPTED
+    if progress != NULL:
+        progress[1] = progress[2]
     for step in range(n - 1):
         out_h[step] = sqrt(out_h[step]) if out_h[step] > 0.0 else 0.0
     return STATUS_OK
@@ -237,7 +185,8 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
                     index_t[::1] out_b,    # out
                     double[::1] out_h,     # out: heights in merge order (may go down)
                     bint squared=False,    # in: the input holds squared distances already
-                    const double[::1] source=None):  # in: the distances, if not in dists
+                    const double[::1] source=None,   # in: the distances, if not in dists
+                    long long[::1] progress=None):   # out: [stage, done, total], see _progress.py
     """Generic algorithm on a condensed matrix of Euclidean distances, overwriting it.
 
     With `source`, `dists` is an uninitialised buffer of the same length that
@@ -254,10 +203,14 @@ def generic_linkage(double[::1] dists,     # in/out: workspace, left unspecified
     cdef double[::1] size = np.empty(n)
     cdef double[::1] mind = np.empty(n)
     cdef int status
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * n
     with nogil:
         status = generic_core(&dists[0], src, n, method, squared, &act[0], &act_base[0], &size[0], &nbr[0], &mind[0],
                               &heap_slots[0], &heap_where[0],
-                              &out_a[0], &out_b[0], &out_h[0])
+                              &out_a[0], &out_b[0], &out_h[0], counters)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

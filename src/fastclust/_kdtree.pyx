@@ -17,8 +17,9 @@ query altogether.
 Exactness. Edges are totally ordered by (distance, condensed offset of the
 pair), like the O(n^2) kernel in _mst.pyx, so the tree is unique and the same
 for any algorithm and any number of threads. Every distance is
-sqrt(squared_distance(u, v)) from _euclidean.pxd, the arithmetic of
-pdist(X, 'euclidean'), so heights are bit-identical. For a fixed query point
+sqrt(squared_distance(u, v)) from _pair_distance.pxd, the arithmetic of
+pdist(X, 'euclidean') (squared_distance_lowd below writes its loop out for
+d <= 4, same operations in the same order), so heights are bit-identical. For a fixed query point
 the condensed offset grows with the other point's index, so within one query
 the tie-break is "smaller observation index". Box lower bounds are computed
 with the same operations in the same order on the box faces; rounding is
@@ -39,7 +40,7 @@ from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 from ._common cimport (find_root, index_t, reraise_pending, signals_pending, STATUS_BUG,
                        STATUS_INTERRUPTED, STATUS_OK)
-from ._euclidean cimport squared_distance_lowd
+from ._pair_distance cimport squared_distance
 from ._openmp cimport omp_get_thread_num
 
 # Tree depth is at most ceil(log2(n)) + 1 (median splits); a query's stack holds at most
@@ -105,6 +106,34 @@ cdef struct Bound:
     double thr             # sq_upper(d)
     double thr_lo          # sq_lower(d)
     index_t k              # its condensed offset
+
+
+cdef inline double squared_distance_lowd(const double* u, const double* v, index_t d) noexcept nogil:
+    """squared_distance, bit for bit, with the loop written out for d <= 4.
+
+    The sum starts from 0.0 and adds the terms in index order, exactly as the
+    loop does (0.0 + t == t for the first term t >= 0), so the value is the same.
+    """
+    cdef double a, b, c, e
+    if d == 3:
+        a = u[0] - v[0]
+        b = u[1] - v[1]
+        c = u[2] - v[2]
+        return (a * a + b * b) + c * c
+    if d == 2:
+        a = u[0] - v[0]
+        b = u[1] - v[1]
+        return a * a + b * b
+    if d == 1:
+        a = u[0] - v[0]
+        return a * a
+    if d == 4:
+        a = u[0] - v[0]
+        b = u[1] - v[1]
+        c = u[2] - v[2]
+        e = u[3] - v[3]
+        return ((a * a + b * b) + c * c) + e * e
+    return squared_distance(u, v, d)
 
 
 # ---------------------------------------------------------------- squared-value thresholds

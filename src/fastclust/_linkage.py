@@ -6,6 +6,7 @@ import numpy as np
 from ._distance import as_observations, check_metric, condensed_from_square, pdist
 from ._methods import MethodSpec
 from ._validation import (as_float_array, check_finite, check_memory, check_method, check_n,
+                          square_safe_scale,
                           num_obs_condensed, raise_for_status, resolve_workers,
                           warn_if_square_distance_matrix)
 
@@ -35,7 +36,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         (with its default arguments) or a callable ``metric(u, v) -> float``,
         or 'precomputed' when `y` is a square symmetric distance matrix.
     optimal_ordering : bool, default=False
-        Reorder the leaves for minimal adjacent distance. Not available yet.
+        Then flip merges so that the sum of distances between neighbouring
+        leaves is minimal (:func:`optimal_leaf_ordering`, O(n^3) time, n^2
+        doubles of memory). Heights and clusters do not change. Implies
+        ``preserve_input=True``.
     preserve_input : bool, default=True
         If False and `y` is a writable, C-contiguous float64 condensed matrix,
         the kernels use `y` itself as their workspace and allocate no second
@@ -124,50 +128,86 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     array([4. , 5. , 5.5, 4. ])
     """
     spec = check_method(method)
-    if optimal_ordering not in (False, 0):
-        raise NotImplementedError(
-            "`optimal_ordering=True` is not available yet; it arrives with "
-            "fastclust.optimal_leaf_ordering.")
-    dists, n, squared = _working_condensed(y, spec, metric, preserve_input, workers)
+    if not isinstance(optimal_ordering, (bool, np.bool_)):
+        raise TypeError(f"optimal_ordering must be True or False, got {optimal_ordering!r}")
+    if optimal_ordering and not preserve_input:
+        # the ordering needs the distances after the kernel has used them as workspace
+        preserve_input = True
+    dists, n, squared, scale = _working_condensed(y, spec, metric, preserve_input, workers)
     Z = np.empty((n - 1, 4), dtype=np.float64)
-    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers))
+    if optimal_ordering and n > 2:
+        original = _original_distances(y, dists, spec, squared)
+    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers), scale)
+    if optimal_ordering and n > 2:
+        from ._ordering import optimal_leaf_ordering
+        Z = optimal_leaf_ordering(Z, original, workers=workers)
     return Z
 
 
+def _original_distances(y, dists, spec: MethodSpec, squared: bool):
+    """The distances for optimal leaf ordering, kept safe from the kernel.
+
+    Any positive multiple of the distances gives the same ordering, so the
+    scaled working copy may serve.
+    """
+    if isinstance(dists, _Deferred):
+        return dists.source                  # the caller's array, never written
+    if (isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype == np.float64
+            and not np.shares_memory(y, dists)):
+        return y                             # the kernel works on a copy: y stays intact
+    if squared:
+        return np.sqrt(dists)                # a copy: the kernel works on `dists`
+    if spec.writes_input:
+        return dists.copy()
+    return dists
+
+
 def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
-    """The condensed array the kernel will work on, n, and whether it is squared.
+    """The condensed array the kernel will work on, n, whether it is squared, and its scale.
 
     Returns the caller's own array only when the kernel does not write
     (single) or when the caller allowed it (preserve_input=False). A working
     copy for a kernel on squared distances is squared while it is made, which
-    saves the kernel a pass over the matrix.
+    saves the kernel a pass over the matrix. For those kernels, distances far
+    from 1 are first multiplied by a power of two `scale` (exact; the heights
+    are divided by it again) so that their squares cannot overflow.
     """
     arr = as_float_array(y, "y")
     if arr.ndim == 1:
         n = num_obs_condensed(arr.shape[0]) if arr.shape[0] else 0
         check_n(n)
-        check_finite(arr, "y")
-        _check_non_negative(arr)
+        lo, hi = check_finite(arr, "y")
+        _check_non_negative(arr, lo)
+        scale = square_safe_scale(hi) if spec.squared else 1.0
         owned = arr is not y          # converted from another dtype or a list
         if not arr.flags.c_contiguous:
             arr, owned = np.ascontiguousarray(arr), True
         if spec.writes_input and not owned and (preserve_input or not arr.flags.writeable):
             check_memory(arr.nbytes, "the working copy of the condensed distance matrix")
+            if scale != 1.0:
+                work = np.multiply(arr, scale)
+                return np.square(work, out=work), n, True, scale
             if spec.algorithm == "generic":
                 # the kernel's first pass copies and squares: one pass, not two
-                return _Deferred(arr), n, False
+                return _Deferred(arr), n, False, scale
             if spec.squared:
-                return np.square(arr), n, True
+                return np.square(arr), n, True, scale
             arr = arr.copy()
-        return arr, n, False
+        if scale != 1.0:
+            arr *= scale              # our copy, or the caller allowed it
+        return arr, n, False, scale
     if arr.ndim != 2:
         raise ValueError(f"`y` must be 1-D (condensed distances) or 2-D (observations); "
                          f"got {arr.ndim} dimensions.")
     if isinstance(metric, str) and metric.lower() == "precomputed":
         check_n(arr.shape[0])
         dists = condensed_from_square(arr, "y")
-        _check_non_negative(dists)
-        return dists, arr.shape[0], False
+        lo = float(dists.min()) if dists.size else 0.0
+        _check_non_negative(dists, lo)
+        scale = square_safe_scale(float(dists.max())) if spec.squared and dists.size else 1.0
+        if scale != 1.0:
+            dists *= scale
+        return dists, arr.shape[0], False, scale
     name = metric if callable(metric) else check_metric(metric)
     if spec.euclidean_only and name != "euclidean":
         raise ValueError(f"`method={spec.name!r}` requires the Euclidean metric on observations; "
@@ -177,9 +217,19 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
     warn_if_square_distance_matrix(X)
     check_memory(8 * (X.shape[0] * (X.shape[0] - 1) // 2), "the condensed distance matrix")
     squared = spec.squared              # then name == "euclidean"
+    scale = 1.0
+    if squared:
+        # coordinates far from 1 would overflow in the squared differences
+        scale = square_safe_scale(float(np.abs(X).max()))
+        if scale != 1.0:
+            X = X * scale
     dists = pdist(X, "sqeuclidean" if squared else name, workers=workers)
+    if dists.size and np.isinf(dists.max()):
+        k = int(np.argmax(dists))
+        raise ValueError(f"the distances between the observations in `y` overflow: "
+                         f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
     check_finite(dists, "pdist(y)")     # e.g. cosine distance of a zero vector
-    return dists, X.shape[0], squared
+    return dists, X.shape[0], squared, scale
 
 
 class _Deferred:
@@ -189,36 +239,45 @@ class _Deferred:
         self.source = source
 
 
-def _check_non_negative(dists):
-    if dists.size and dists.min() < 0:
+def _check_non_negative(dists, lowest: float):
+    if dists.size and lowest < 0:
         k = int(np.argmin(dists))
         raise ValueError(f"`y` must hold non-negative distances; entry [{k}] is {dists[k]}.")
 
 
-def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int) -> None:
-    """Run the method's kernel, then turn its merges into SciPy's Z (ids, sizes)."""
+def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
+                scale: float = 1.0) -> None:
+    """Run the method's kernel, then turn its merges into SciPy's Z (ids, sizes).
+
+    `scale`: the distances were multiplied by it (a power of two); the
+    heights are divided by it again.
+    """
+    from ._progress import STAGE_MERGES, current
     from ._relabel import label_merges
 
+    progress = current(STAGE_MERGES, 0)      # counters for a display, or None
     a = np.empty(n - 1, dtype=np.intp)   # merge s joins the clusters of a[s] and b[s]
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
         from ._mst import mst_linkage
 
-        status = mst_linkage(dists, n, h, a, b, workers)
+        status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
     elif spec.algorithm == "nn_chain":
         from ._nn_chain import nn_chain_linkage
 
-        status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared)
+        status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     else:
         from ._generic import generic_linkage
 
         if isinstance(dists, _Deferred):
             status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
-                                     squared, dists.source)
+                                     squared, dists.source, progress=progress)
         else:
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared)
+            status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     raise_for_status(status, spec.name)
+    if scale != 1.0:
+        h /= scale                              # exact: a power of two
     if spec.algorithm == "mst":
         order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)
     elif spec.algorithm == "nn_chain":

@@ -232,7 +232,8 @@ def mst_linkage(const double[::1] dists,   # in, never written
                 index_t[::1] edge_i,       # out, length n - 1
                 index_t[::1] edge_j,       # out, length n - 1
                 int workers=1,             # in
-                index_t contract_at=-1):   # in, -1: automatic
+                index_t contract_at=-1,    # in, -1: automatic
+                long long[::1] progress=None):   # out: [stage, done, total], see _progress.py
     """Minimum spanning tree of a condensed distance matrix.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, all entries finite,
@@ -254,6 +255,10 @@ def mst_linkage(const double[::1] dists,   # in, never written
     cdef index_t[::1] col_k, row_k
     cdef double[::1] Cd
     cdef index_t[::1] Ck
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n - 1          # tree edges found so far
     for i in range(n):
         comp[i] = i
     if n > contract_at:
@@ -275,6 +280,8 @@ def mst_linkage(const double[::1] dists,   # in, never written
                     status = STATUS_BUG
                     break
                 n_components_before = c
+                if counters != NULL:
+                    counters[1] = n - c
         col_d = row_d = None
         col_k = row_k = None
     if status == STATUS_OK and c > 1:
@@ -289,6 +296,8 @@ def mst_linkage(const double[::1] dists,   # in, never written
         reraise_pending()
     if status != STATUS_OK:
         return status
+    if counters != NULL:
+        counters[1] = n - 1
     if n_edges != n - 1:
         return STATUS_BUG
     for i in range(n - 1):

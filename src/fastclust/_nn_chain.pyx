@@ -99,7 +99,8 @@ cdef void update(double* D, index_t n, int method, const index_t* act, const ind
 
 cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        index_t* act, index_t* act_base, double* size, index_t* chain,  # scratch
-                       index_t* out_a, index_t* out_b, double* out_h    # out
+                       index_t* out_a, index_t* out_b, double* out_h,   # out
+                       long long* progress                              # out, or NULL
                        ) noexcept nogil:
     cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
     cdef index_t i, nn_a, work = 0
@@ -119,6 +120,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
             x = chain[chain_len - 1]
             pos_x = position_of(act, m, x)
             scan(D, n, act, act_base, m, x, pos_x, &best, &y)
+            if y < 0:
+                return STATUS_BUG        # no finite candidate: cannot happen on finite input
             work += m
             if chain_len >= 2:
                 # Prefer the previous chain element on ties: that keeps the chain finite.
@@ -150,13 +153,20 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         m -= 1
         work += 2 * m
         if chain_len == 0 and m >= 2:
+            if nn_a < 0:
+                return STATUS_BUG
             chain[0] = a
             chain[1] = nn_a
             chain_len = 2
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if progress != NULL:
+                # the work left is about proportional to m^2
+                progress[1] = <long long>(n * n - m * m)
             if signals_pending():
                 return STATUS_INTERRUPTED
+    if progress != NULL:
+        progress[1] = progress[2]
     if method == METHOD_WARD:
         for step in range(n - 1):
             out_h[step] = sqrt(out_h[step])
@@ -169,7 +179,8 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
                      index_t[::1] out_a,    # out, length n - 1: slots merged
                      index_t[::1] out_b,    # out
                      double[::1] out_h,     # out: merge heights, in merge order
-                     bint squared=False):   # in: Ward only, dists already squared
+                     bint squared=False,    # in: Ward only, dists already squared
+                     long long[::1] progress=None):   # out: [stage, done, total], see _progress.py
     """NN-chain on a condensed matrix, overwriting it.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0.
@@ -181,9 +192,13 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
     cdef double[::1] size = np.empty(n)
     cdef int status
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * n
     with nogil:
         status = nn_chain_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0], &chain[0],
-                               &out_a[0], &out_b[0], &out_h[0])
+                               &out_a[0], &out_b[0], &out_h[0], counters)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

@@ -1335,3 +1335,30 @@ class DisjointSet:
                 visited.update(members)
                 result.append(members)
         return result
+
+
+# ---------------------------------------------------------------- flat labels 0..k-1
+# Used by the command line and the estimator: labels numbered by first
+# appearance in observation order, starting at 0 (scikit-learn's convention).
+
+def _labels_by_count(Z, n_clusters: int) -> NDArray[np.intp]:
+    """Exactly `n_clusters` clusters by merge order (cut_tree), labels 0..k-1."""
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.shape[0] == 0:
+        return np.zeros(1, dtype=np.intp)
+    return cut_tree(Z, n_clusters=n_clusters)[:, 0].astype(np.intp)
+
+
+def _labels_by_height(Z, threshold: float, *, strict: bool) -> NDArray[np.intp]:
+    """Join every merge whose subtree's highest merge is <= threshold (< if strict)."""
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.shape[0] == 0:
+        return np.zeros(1, dtype=np.intp)
+    t = float(threshold)
+    if strict:
+        t = float(np.nextafter(t, -np.inf))     # maxdist < t  <=>  maxdist <= prev(t)
+    labels = fcluster(Z, t, criterion="distance")
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[inverse]

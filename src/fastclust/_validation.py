@@ -70,19 +70,42 @@ def as_float_array(y, name: str) -> np.ndarray:
     return arr
 
 
-def check_finite(arr: np.ndarray, name: str) -> None:
+def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
     """Raise ValueError naming the first NaN or infinite entry of `arr`.
 
     min and max propagate NaN and show infinities, so the check allocates
     nothing: np.isfinite(arr) would need n^2/2 bytes for a condensed matrix.
+    Returns (min, max), or None for an empty array.
     """
     if arr.size == 0:
-        return
-    if not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        return None
+    lo, hi = arr.min(), arr.max()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
         value = arr[tuple(bad)]
         raise ValueError(f"`{name}` must contain only finite values; entry [{where}] is {value}.")
+    return float(lo), float(hi)
+
+
+# Squares of numbers outside [2**-400, 2**400] can under- or overflow once the
+# kernels multiply them by cluster sizes (Ward's update, centroid distances).
+_SQUARE_SAFE_EXPONENT = 400
+
+
+def square_safe_scale(largest: float) -> float:
+    """A power of two s such that largest * s is in [0.5, 1), or 1.0 if no scaling is needed.
+
+    For the methods that work on squared distances: scaling by a power of two
+    is exact (the heights are divided by s again at the end), and it keeps
+    d^2 and the Lance-Williams products far from overflow and underflow.
+    """
+    if largest == 0.0 or not np.isfinite(largest):
+        return 1.0
+    exponent = math.frexp(largest)[1]
+    if abs(exponent) <= _SQUARE_SAFE_EXPONENT:
+        return 1.0
+    return math.ldexp(1.0, -exponent)
 
 
 def num_obs_condensed(length: int, name: str = "y") -> int:

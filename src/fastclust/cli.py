@@ -97,7 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Cluster the 50 US states of the USArrests data (columns "
                     "standardised to mean 0 and standard deviation 1) and write "
                     "DIR/labels.csv, DIR/linkage.npy and, if matplotlib is "
-                    "installed, DIR/dendrogram.png.")
+                    "installed, DIR/dendrogram.png and DIR/heatmap.png.")
     demo.add_argument("--out", metavar="DIR", default="fastclust-demo",
                       help="output folder, created if needed (default: ./fastclust-demo)")
     demo.add_argument("--method", default="average", help=f"{methods} (default: average)")
@@ -125,6 +125,15 @@ def _build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--output", "-o", metavar="LABELS.csv",
                          help="where to write the labels CSV (label,cluster); default: stdout")
     cluster.add_argument("--linkage", metavar="Z.npy", help="also save the linkage matrix")
+    cluster.add_argument("--dendrogram", metavar="TREE.png",
+                         help="also draw the tree (coloured by the cut with --n-clusters); "
+                              "needs matplotlib")
+    cluster.add_argument("--heatmap", metavar="HEAT.png",
+                         help="also draw the data as a heatmap, rows in tree order and "
+                              "columns clustered; needs matplotlib")
+    cluster.add_argument("--quiet", "-q", action="store_true",
+                         help="no progress display and no messages on stderr (errors "
+                              "still go there)")
     cluster.add_argument("--delimiter", "-d", metavar="CHAR",
                          help=r"field separator: one character, or \t for tab "
                               "(default: tab for .tsv/.tab files or a first line with "
@@ -178,8 +187,11 @@ def _check_metric(metric: str) -> str:
     return name
 
 
-def _linkage(data, method: str, metric: str):
-    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr."""
+def _linkage(data, method: str, metric: str, say=None):
+    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr.
+
+    `say(text)` prints a line on stderr (default: print), e.g. a progress display's.
+    """
     from ._linkage import linkage
 
     with warnings.catch_warnings(record=True) as caught:
@@ -189,8 +201,22 @@ def _linkage(data, method: str, metric: str):
         except (ValueError, TypeError) as exc:
             raise UserError(str(exc)) from None
     for warning in caught:
-        print(f"{PROG}: warning: {warning.message}", file=sys.stderr)
+        text = f"{PROG}: warning: {warning.message}"
+        if say is not None:
+            say(text)
+        else:
+            print(text, file=sys.stderr)
     return Z
+
+
+def _cut_by_count(Z, n_clusters: int) -> np.ndarray:
+    from ._tree import _labels_by_count
+    return _labels_by_count(Z, n_clusters)
+
+
+def _cut_by_height(Z, threshold: float) -> np.ndarray:
+    from ._tree import _labels_by_height
+    return _labels_by_height(Z, threshold, strict=False)
 
 
 def _check_n_clusters(k: int, n: int) -> None:
@@ -230,7 +256,6 @@ def _save_npy(path, array) -> None:
 
 
 def _run_demo(args) -> None:
-    from ._cut import cut_by_count
     from .datasets import load_usarrests
 
     method = _check_method(args.method)
@@ -247,7 +272,7 @@ def _run_demo(args) -> None:
     # the same for any common scale factor, and the heights match R's hclust.
     X = (ds.data - ds.data.mean(axis=0)) / ds.data.std(axis=0, ddof=1)
     Z = _linkage(X, method, "euclidean")
-    labels = cut_by_count(Z, args.n_clusters)
+    labels = _cut_by_count(Z, args.n_clusters)
 
     print(f"USArrests: {n} US states x {len(ds.feature_names)} variables "
           f"({', '.join(ds.feature_names)}), standardised; {method} linkage, "
@@ -256,79 +281,70 @@ def _run_demo(args) -> None:
     print(f"wrote {out / 'labels.csv'}")
     _save_npy(out / "linkage.npy", Z)
     print(f"wrote {out / 'linkage.npy'}")
-    png = out / "dendrogram.png"
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        print(f"matplotlib is not installed: skipped {png} (pip install matplotlib).")
-    else:
-        title = f"USArrests, {method} linkage on standardised data"
-        try:
-            _draw_dendrogram(Z, ds.sample_names, labels, args.n_clusters, title, png)
-        except OSError as exc:
-            raise UserError(f"cannot write {str(png)!r}: {exc.strerror or exc}.") from None
-        print(f"wrote {png}")
+    title = f"USArrests, {method} linkage on standardised data"
+    _write_pictures(Z, X, ds.sample_names, ds.feature_names, args.n_clusters, title,
+                    out / "dendrogram.png", out / "heatmap.png", log=print)
     for cluster in range(args.n_clusters):
         members = [name for name, label in zip(ds.sample_names, labels) if label == cluster]
         count = f"{len(members)} state" + ("s" if len(members) != 1 else "")
         print(f"cluster {cluster} ({count}): {', '.join(members)}")
 
 
-def _leaf_order(Z, n: int) -> list[int]:
-    """Observations in dendrogram order (left child first), without recursion."""
-    order = []
-    stack = [2 * n - 2]
-    rows = Z[:, :2].astype(np.intp).tolist()
-    while stack:
-        node = stack.pop()
-        if node < n:
-            order.append(node)
-        else:
-            left, right = rows[node - n]
-            stack.append(right)
-            stack.append(left)
-    return order
+def _write_pictures(Z, X, names, feature_names, n_clusters, title, dendrogram_png,
+                    heatmap_png, log, warn=None) -> None:
+    """Save a dendrogram and/or a clustered heatmap (either path may be None).
 
-
-def _draw_dendrogram(Z, names, labels, n_clusters: int, title: str, path) -> None:
-    """Save a dendrogram of Z to `path`: one LineCollection of U-shaped links.
-
-    Links inside one of the `n_clusters` flat clusters (the first n - k rows)
-    take that cluster's colour, the rest are grey. Uses matplotlib's object
-    API (no pyplot, so no global backend state).
+    `log(text)` reports each file written; `warn(text)` (default: print on
+    stderr) what was skipped.
     """
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
+    if warn is None:
+        def warn(text):
+            print(text, file=sys.stderr)
+    if dendrogram_png is None and heatmap_png is None:
+        return
+    try:
+        import matplotlib
+    except ImportError:
+        skipped = " and ".join(str(p) for p in (dendrogram_png, heatmap_png) if p is not None)
+        warn(f"matplotlib is not installed: skipped {skipped} "
+             f"(pip install 'fastclust[plot]').")
+        return
+    matplotlib.use("Agg")        # files only: never open a window
+    import matplotlib.pyplot as plt
 
+    from . import plot
     n = Z.shape[0] + 1
-    order = _leaf_order(Z, n)
-    x = np.empty(2 * n - 1)
-    y = np.zeros(2 * n - 1)
-    x[order] = np.arange(n, dtype=np.float64)
-    member = list(range(n)) + [0] * (n - 1)     # node -> one observation in it
-    links = []
-    colours = []
-    palette = [f"C{i % 10}" for i in range(n_clusters)]
-    for s, (a, b, height) in enumerate(Z[:, :3].tolist()):
-        a, b = int(a), int(b)
-        links.append([(x[a], y[a]), (x[a], height), (x[b], height), (x[b], y[b])])
-        x[n + s] = (x[a] + x[b]) / 2
-        y[n + s] = height
-        member[n + s] = member[a]
-        colours.append(palette[labels[member[a]]] if s < n - n_clusters else "0.55")
+    k = n_clusters if n_clusters is not None and 1 <= n_clusters <= n else None
+    if dendrogram_png is not None:
+        width = min(max(6.0, 0.2 * n + 1.5), 30.0)
+        fig, ax = plt.subplots(figsize=(width, 5.0), layout="constrained")
+        plot.dendrogram(Z, ax=ax, labels=list(names), n_clusters=k, cut_line=k is not None,
+                        show_labels=n <= 200)
+        ax.set_ylabel("merge height")
+        ax.set_title(title)
+        _save_figure(fig, dendrogram_png, log)
+    if heatmap_png is not None:
+        if X is None or X.ndim != 2 or X.shape[1] < 2:
+            warn(f"{PROG}: warning: skipped {heatmap_png}: a heatmap needs observations "
+                 f"with at least 2 columns.")
+            return
+        cm = plot.clustermap(X, method="average", row_linkage=Z, row_clusters=k,
+                             row_labels=list(names), col_labels=list(feature_names),
+                             cmap="RdBu_r", center=0.0 if X.min() < 0 < X.max() else None,
+                             figsize=(7.0, min(max(6.0, 0.16 * n + 2.0), 30.0)))
+        cm.figure.suptitle(title, x=0.6, y=0.995, fontsize=10)
+        _save_figure(cm.figure, heatmap_png, log)
 
-    fig = Figure(figsize=(max(6.0, 0.22 * n + 1.5), 5.0), layout="constrained")
-    ax = fig.add_subplot()
-    ax.add_collection(LineCollection(links, colors=colours, linewidths=1.2))
-    ax.set_xlim(-0.5, n - 0.5)
-    top = float(Z[:, 2].max()) if n > 1 else 1.0
-    ax.set_ylim(0, top * 1.05 if top > 0 else 1.0)
-    ax.set_xticks(np.arange(n), [names[i] for i in order], rotation=90, fontsize=8)
-    ax.set_ylabel("merge height")
-    ax.set_title(title)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    fig.savefig(path, dpi=120)
+
+def _save_figure(fig, path, log) -> None:
+    import matplotlib.pyplot as plt
+    try:
+        fig.savefig(path, dpi=110)
+    except OSError as exc:
+        raise UserError(f"cannot write {str(path)!r}: {exc.strerror or exc}.") from None
+    finally:
+        plt.close(fig)
+    log(f"wrote {path}")
 
 
 # ---------------------------------------------------------------------------
@@ -336,8 +352,6 @@ def _draw_dendrogram(Z, names, labels, n_clusters: int, title: str, path) -> Non
 
 
 def _run_cluster(args) -> None:
-    from ._cut import cut_by_count, cut_by_height
-
     method = _check_method(args.method)
     metric = _check_metric(args.metric)
     path = Path(args.file)
@@ -345,25 +359,114 @@ def _run_cluster(args) -> None:
         raise UserError(f"{str(path)!r} does not exist.")
     if path.is_dir():
         raise UserError(f"{str(path)!r} is a folder, not a file.")
-    if path.suffix.lower() == ".npy":
-        names, data = _read_npy(path)
-        if data.ndim == 1:
-            metric = "euclidean"     # condensed distances: the metric is not used
-    else:
-        names, data = _read_table(path, args.delimiter, not args.no_header, args.label_column)
+    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    with progress.stage(f"reading {path.name}"):
+        if path.suffix.lower() == ".npy":
+            names, data = _read_npy(path)
+            columns = [f"column {j + 1}" for j in range(data.shape[1])] if data.ndim == 2 else []
+            if data.ndim == 1:
+                metric = "euclidean"     # condensed distances: the metric is not used
+        else:
+            names, data, columns = _read_table(path, args.delimiter, not args.no_header,
+                                               args.label_column)
     if len(names) < 2:
         raise UserError(f"{path} holds {len(names)} observation(s); clustering needs at "
                         f"least 2.")
     if args.n_clusters is not None:
         _check_n_clusters(args.n_clusters, len(names))
-    Z = _linkage(data, method, metric)
-    if args.n_clusters is not None:
-        labels = cut_by_count(Z, args.n_clusters)
-    else:
-        labels = cut_by_height(Z, args.distance_threshold)
+    with progress.stage(f"{method} linkage of {len(names)} rows"):
+        Z = _linkage(data, method, metric, say=progress.message)
+    with progress.stage("cutting the tree"):
+        if args.n_clusters is not None:
+            labels = _cut_by_count(Z, args.n_clusters)
+        else:
+            labels = _cut_by_height(Z, args.distance_threshold)
     if args.linkage is not None:
         _save_npy(args.linkage, Z)
     _write_labels(args.output, ("label", "cluster"), names, labels)
+    if args.dendrogram or args.heatmap:
+        observations = data if data.ndim == 2 and metric != "precomputed" else None
+        log = (lambda text: None) if args.quiet else progress.message
+        with progress.stage("drawing"):
+            _write_pictures(Z, observations, names, columns, args.n_clusters,
+                            f"{path.name}: {method} linkage, {metric}",
+                            args.dendrogram, args.heatmap, log, warn=progress.message)
+
+
+class _Progress:
+    """Stage-by-stage progress on stderr: a bar where the kernels report how far
+    they are (see _progress.py), else a spinner; always the elapsed time.
+
+    The kernels release the GIL, so a background thread can redraw the line
+    while they run. Only when enabled (stderr is a terminal and no --quiet).
+    Each finished stage leaves one line with its time.
+    """
+
+    FRAMES = "|/-\\"
+    WIDTH = 24
+
+    def __init__(self, enabled: bool):
+        import threading
+        self.enabled = enabled
+        self._lock = threading.Lock()      # one writer at a time: the redraw or a message
+
+    def message(self, text: str) -> None:
+        """Print a line on stderr without mixing it into the progress line."""
+        with self._lock:
+            if self.enabled:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    def stage(self, what: str):
+        import contextlib
+        import threading
+        import time
+
+        from ._progress import Progress, reporting
+
+        if not self.enabled:
+            return contextlib.nullcontext()
+
+        @contextlib.contextmanager
+        def running():
+            done = threading.Event()
+            start = time.perf_counter()
+            counters = Progress()
+
+            def redraw():
+                frame = 0
+                while not done.wait(0.1):
+                    elapsed = time.perf_counter() - start
+                    with self._lock:
+                        sys.stderr.write(f"\r{what} {self.line(counters, frame)} "
+                                         f"{elapsed:.1f} s\033[K")
+                        sys.stderr.flush()
+                    frame += 1
+
+            thread = threading.Thread(target=redraw, daemon=True)
+            thread.start()
+            try:
+                with reporting(counters):
+                    yield
+            finally:
+                done.set()
+                thread.join()
+                elapsed = time.perf_counter() - start
+                with self._lock:
+                    sys.stderr.write(f"\r{what}: {elapsed:.2f} s\033[K\n")
+                    sys.stderr.flush()
+
+        return running()
+
+    @classmethod
+    def line(cls, counters, frame: int) -> str:
+        """'[#####.....]  45% merges' when the kernel reports, else a spinner."""
+        stage, fraction = counters.snapshot()
+        if fraction is None:
+            return f"{cls.FRAMES[frame % 4]} ..."
+        filled = int(round(fraction * cls.WIDTH))
+        return f"[{'#' * filled}{'.' * (cls.WIDTH - filled)}] {fraction * 100:3.0f}% {stage}"
 
 
 def _read_npy(path: Path):
@@ -477,7 +580,9 @@ def _read_table(path: Path, delimiter, detect_header: bool, label_column):
         names = [cells[label_column - 1] for _, cells in body]
     else:
         names = [str(i) for i in range(len(body))]
-    return names, values
+    columns = ([header[j - 1] for j in data_columns] if header is not None
+               else [f"column {j}" for j in data_columns])
+    return names, values, columns
 
 
 def _delimiter(option, path: Path, text: str) -> str:

@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Dataset", "load_usarrests"]
+__all__ = ["Dataset", "load_state_x77", "load_usarrests"]
 
 
 @dataclass(frozen=True)
@@ -132,4 +132,69 @@ def load_usarrests() -> Dataset:
         feature_names=tuple(features),
         sample_names=tuple(names),
         description=_USARRESTS_DESCRIPTION,
+    )
+
+
+_STATE_X77_DESCRIPTION = """\
+state.x77: eight statistics of the 50 US states, around 1975-1977.
+
+Features
+    population  Population estimate as of 1 July 1975, in thousands
+    income      Per-capita income, 1974, in dollars
+    illiteracy  Illiteracy, 1970, percent of the population
+    life_exp    Life expectancy in years, 1969-71
+    murder      Murder and non-negligent manslaughter rate per 100,000, 1976
+    hs_grad     Percent high-school graduates, 1970
+    frost       Mean number of days with minimum temperature below freezing,
+                1931-1960, in the capital or a large city
+    area        Land area in square miles
+
+Source: U.S. Department of Commerce, Bureau of the Census (1977), Statistical
+Abstract of the United States, and County and City Data Book (1977). US
+government statistics, public domain. As distributed with R
+(``datasets::state.x77``).
+
+Reference: R. A. Becker, J. M. Chambers and A. R. Wilks, "The New S
+Language", Wadsworth & Brooks/Cole, 1988.
+"""
+
+
+def load_state_x77() -> Dataset:
+    """Eight statistics of the 50 US states in the 1970s (R's ``state.x77``).
+
+    A wider matrix than USArrests, with variables on very different scales
+    (dollars, percentages, square miles): standardise the columns (for
+    example ``clustermap(..., z_score=1)``) and both the states and the
+    variables cluster into readable groups.
+
+    Returns
+    -------
+    dataset : Dataset
+        ``data`` has shape (50, 8); ``feature_names`` are ``('population',
+        'income', 'illiteracy', 'life_exp', 'murder', 'hs_grad', 'frost',
+        'area')``; ``sample_names`` are the states in alphabetical order.
+        Every call returns a new, writable array.
+
+    Notes
+    -----
+    Exported from R 4.2.2 with ``write.csv`` on ``state.x77`` (file
+    ``state_x77.csv`` next to this module; see README.md there). Source: US
+    Bureau of the Census, Statistical Abstract of the United States (1977)
+    and County and City Data Book (1977); public domain.
+
+    Examples
+    --------
+    >>> from fastclust.datasets import load_state_x77
+    >>> ds = load_state_x77()
+    >>> ds.data.shape
+    (50, 8)
+    >>> ds.sample_names[42], ds.data[42, :2].tolist()
+    ('Texas', [12237.0, 4188.0])
+    """
+    features, names, values = _read_csv_resource("state_x77.csv")
+    return Dataset(
+        data=values,
+        feature_names=tuple(features),
+        sample_names=tuple(names),
+        description=_STATE_X77_DESCRIPTION,
     )

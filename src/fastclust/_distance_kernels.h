@@ -1,0 +1,170 @@
+/* Vectorised unweighted rows of pdist / cdist (euclidean, sqeuclidean,
+ * cityblock, chebyshev), see _metrics.pyx.
+ *
+ * The columns are read from a transposed float64 copy XT (d rows of leading
+ * dimension ld), so that four consecutive columns j..j+3 sit in one AVX2
+ * register for each coordinate k. Every lane performs exactly the scalar
+ loop's operations in the same order, e.g. for the Euclidean metric
+ *     acc = 0; for k: diff = x_i[k] - x_j[k]; acc = acc + diff * diff;  sqrt(acc)
+ * with separate multiply and add (the AVX2 target has no FMA, and the build
+ * does not contract), so the result is bit-identical to pair_distance() in
+ * _pair_distance.pxd.
+ */
+#ifndef FASTCLUST_DISTANCE_KERNELS_H
+#define FASTCLUST_DISTANCE_KERNELS_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+/* The four metrics of the vectorised rows; the codes are _pair_distance's. */
+#define FC_ROW_EUCLIDEAN 0
+#define FC_ROW_SQEUCLIDEAN 1
+#define FC_ROW_CITYBLOCK 2
+#define FC_ROW_CHEBYSHEV 3
+
+/* Portable loop: out[j] = distance(x_i, x_j) for j in [j0, j1), the operations
+ * of pair_distance() in _pair_distance.pxd. */
+#define FC_ROW_SCALAR(OUT_T, KIND)                                               \
+    for (; j < j1; ++j) {                                                        \
+        double acc = 0.0;                                                        \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            double diff = xi[k] - XT[k * ld + j];                                \
+            if (KIND == FC_ROW_EUCLIDEAN || KIND == FC_ROW_SQEUCLIDEAN)          \
+                acc += diff * diff;                                              \
+            else if (KIND == FC_ROW_CITYBLOCK)                                   \
+                acc += fabs(diff);                                               \
+            else if (fabs(diff) > acc)                                           \
+                acc = fabs(diff);                                                \
+        }                                                                        \
+        out[j] = (OUT_T)(KIND == FC_ROW_EUCLIDEAN ? sqrt(acc) : acc);            \
+    }
+
+#define FC_DEFINE_ROW_SCALAR(NAME, OUT_T, KIND)                                  \
+static void NAME(const double *xi, const double *XT, ptrdiff_t ld,               \
+                 ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, OUT_T *out)            \
+{                                                                                \
+    ptrdiff_t j = j0;                                                            \
+    FC_ROW_SCALAR(OUT_T, KIND)                                                   \
+}
+
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_euc_f64, double, FC_ROW_EUCLIDEAN)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_sqe_f64, double, FC_ROW_SQEUCLIDEAN)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_cit_f64, double, FC_ROW_CITYBLOCK)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_che_f64, double, FC_ROW_CHEBYSHEV)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_euc_f32, float, FC_ROW_EUCLIDEAN)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_sqe_f32, float, FC_ROW_SQEUCLIDEAN)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_cit_f32, float, FC_ROW_CITYBLOCK)
+FC_DEFINE_ROW_SCALAR(fc_row_scalar_che_f32, float, FC_ROW_CHEBYSHEV)
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define FASTCLUST_HAVE_AVX2_DISTANCE 1
+
+/* One coordinate's contribution, in each metric's scalar order. */
+#define FC_ACC(KIND, a, diff)                                                    \
+    ((KIND == FC_ROW_EUCLIDEAN || KIND == FC_ROW_SQEUCLIDEAN)                    \
+         ? _mm256_add_pd(a, _mm256_mul_pd(diff, diff))                           \
+     : KIND == FC_ROW_CITYBLOCK ? _mm256_add_pd(a, _mm256_and_pd(diff, absmask)) \
+                                : _mm256_max_pd(_mm256_and_pd(diff, absmask), a))
+#define FC_FINISH(KIND, a) (KIND == FC_ROW_EUCLIDEAN ? _mm256_sqrt_pd(a) : (a))
+
+/* 16 columns per iteration in four independent accumulators (the chain over k
+ * is the latency bottleneck otherwise), then 4, then the scalar tail.
+ * max_pd(|diff|, acc) returns acc unless |diff| > acc: the scalar rule. */
+#define FC_ROW_AVX2_BODY(STORE4, KIND)                                           \
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL)); \
+    ptrdiff_t j = j0;                                                            \
+    for (; j + 16 <= j1; j += 16) {                                              \
+        __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;             \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            const double *row = XT + k * ld + j;                                 \
+            __m256d x = _mm256_set1_pd(xi[k]);                                   \
+            __m256d d0 = _mm256_sub_pd(x, _mm256_loadu_pd(row));                 \
+            __m256d d1 = _mm256_sub_pd(x, _mm256_loadu_pd(row + 4));             \
+            __m256d d2 = _mm256_sub_pd(x, _mm256_loadu_pd(row + 8));             \
+            __m256d d3 = _mm256_sub_pd(x, _mm256_loadu_pd(row + 12));            \
+            a0 = FC_ACC(KIND, a0, d0);                                           \
+            a1 = FC_ACC(KIND, a1, d1);                                           \
+            a2 = FC_ACC(KIND, a2, d2);                                           \
+            a3 = FC_ACC(KIND, a3, d3);                                           \
+        }                                                                        \
+        STORE4(out + j, FC_FINISH(KIND, a0));                                    \
+        STORE4(out + j + 4, FC_FINISH(KIND, a1));                                \
+        STORE4(out + j + 8, FC_FINISH(KIND, a2));                                \
+        STORE4(out + j + 12, FC_FINISH(KIND, a3));                               \
+    }                                                                            \
+    for (; j + 4 <= j1; j += 4) {                                                \
+        __m256d a0 = _mm256_setzero_pd();                                        \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            __m256d d0 = _mm256_sub_pd(_mm256_set1_pd(xi[k]),                    \
+                                       _mm256_loadu_pd(XT + k * ld + j));        \
+            a0 = FC_ACC(KIND, a0, d0);                                           \
+        }                                                                        \
+        STORE4(out + j, FC_FINISH(KIND, a0));                                    \
+    }
+
+#define FC_STORE_F64(p, v) _mm256_storeu_pd((p), (v))
+#define FC_STORE_F32(p, v) _mm_storeu_ps((p), _mm256_cvtpd_ps(v))
+
+#define FC_DEFINE_ROW_AVX2(NAME, OUT_T, STORE4, KIND)                            \
+__attribute__((target("avx2")))                                                  \
+static void NAME(const double *xi, const double *XT, ptrdiff_t ld,               \
+                 ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, OUT_T *out)            \
+{                                                                                \
+    FC_ROW_AVX2_BODY(STORE4, KIND)                                               \
+    FC_ROW_SCALAR(OUT_T, KIND)                                                   \
+}
+
+FC_DEFINE_ROW_AVX2(fc_row_avx2_euc_f64, double, FC_STORE_F64, FC_ROW_EUCLIDEAN)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_sqe_f64, double, FC_STORE_F64, FC_ROW_SQEUCLIDEAN)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_cit_f64, double, FC_STORE_F64, FC_ROW_CITYBLOCK)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_che_f64, double, FC_STORE_F64, FC_ROW_CHEBYSHEV)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_euc_f32, float, FC_STORE_F32, FC_ROW_EUCLIDEAN)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_sqe_f32, float, FC_STORE_F32, FC_ROW_SQEUCLIDEAN)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_cit_f32, float, FC_STORE_F32, FC_ROW_CITYBLOCK)
+FC_DEFINE_ROW_AVX2(fc_row_avx2_che_f32, float, FC_STORE_F32, FC_ROW_CHEBYSHEV)
+#endif
+
+/* 1 when the vectorised rows will be used: an AVX2 CPU and FASTCLUST_NO_AVX2 unset. */
+static inline int fc_have_avx2(void)
+{
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+    static int use_avx2 = -1;   /* benign race: all threads agree */
+    if (use_avx2 < 0)
+        use_avx2 = __builtin_cpu_supports("avx2") && getenv("FASTCLUST_NO_AVX2") == NULL;
+    return use_avx2;
+#else
+    return 0;
+#endif
+}
+
+/* out[j] = distance of metric `kind` (FC_ROW_*) between x_i and column j of XT,
+ * rounded to out's type, for j in [j0, j1). */
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#define FC_ROW_CALL(KIND3, SUFFIX)                                               \
+    do {                                                                         \
+        if (fc_have_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out); \
+        else fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out);       \
+    } while (0)
+#else
+#define FC_ROW_CALL(KIND3, SUFFIX) fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out)
+#endif
+
+#define FC_DEFINE_ROW(SUFFIX, OUT_T)                                             \
+static inline void fc_metric_row_##SUFFIX(int kind, const double *xi, const double *XT, \
+                                          ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, \
+                                          ptrdiff_t d, OUT_T *out)               \
+{                                                                                \
+    switch (kind) {                                                              \
+    case FC_ROW_EUCLIDEAN: FC_ROW_CALL(euc, SUFFIX); break;                      \
+    case FC_ROW_SQEUCLIDEAN: FC_ROW_CALL(sqe, SUFFIX); break;                    \
+    case FC_ROW_CITYBLOCK: FC_ROW_CALL(cit, SUFFIX); break;                      \
+    default: FC_ROW_CALL(che, SUFFIX); break;                                    \
+    }                                                                            \
+}
+
+FC_DEFINE_ROW(f64, double)
+FC_DEFINE_ROW(f32, float)
+
+#endif

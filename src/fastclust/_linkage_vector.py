@@ -1,0 +1,366 @@
+"""linkage_vector(): clustering of observation vectors in Theta(n*d) memory.
+
+validate -> dispatch -> kernel, as linkage() does; the kernels are in _vector.pyx.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._distance import METRICS, _prepare, as_observations, check_metric
+from ._methods import CENTROID, MEDIAN, WARD
+from ._validation import check_method, check_n, raise_for_status, resolve_workers
+
+__all__ = ["linkage_vector"]
+
+# Methods with an exact Theta(n*d)-memory algorithm.
+VECTOR_METHODS = ("single", "ward", "centroid", "median")
+ALGORITHMS = ("auto", "prim", "kdtree")
+# fastcluster's spellings that mean something else than fastclust.pdist's name.
+# 'matching' (alias 'sokalmichener') is fastcluster's Hamming distance on the
+# Boolean conversion of X.
+_BOOLEAN_HAMMING = ("matching", "sokalmichener")
+STATUS_NOT_FINITE = 3     # _vector.pyx
+# Metrics with vectorised Prim rows (unweighted): _vector_kernels.h FC_ROW_* and cosine
+# (correlation too: it is the cosine of the centred rows).
+_ROW_CODES = tuple(METRICS[m].code for m in ("euclidean", "sqeuclidean", "cityblock",
+                                             "chebyshev", "cosine"))
+
+
+def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
+                   workers=None, algorithm="auto"):
+    """Hierarchical clustering of observation vectors without a distance matrix.
+
+    A drop-in for :func:`fastcluster.linkage_vector`: the same arguments in
+    the same order, the same output, and memory that grows with the data,
+    Theta(n*d), not with the n^2 pairs.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, d)
+        Observations, one per row. A float32 array is used as it is (no
+        float64 copy); other input is converted to float64. Must be finite.
+    method : {'single', 'ward', 'centroid', 'median'}, default='single'
+        Distance between clusters, as in :func:`linkage`. 'complete',
+        'average' and 'weighted' have no exact method in Theta(n*d) memory and
+        raise ValueError; use :func:`linkage` for them.
+    metric : str or callable, default='euclidean'
+        For 'single': any metric of :func:`pdist` or its aliases (including
+        fastcluster's 'chebychev'), fastcluster's 'matching' and
+        'sokalmichener' (the Hamming distance of the Boolean conversion of
+        `X`), or a callable ``metric(u, v) -> float`` (called in Python on
+        every pair: slow). 'ward', 'centroid' and 'median' require
+        'euclidean'.
+    extraarg : optional
+        The metric's parameter, as in fastcluster: the exponent ``p`` of
+        'minkowski' (``numpy.inf`` gives 'chebyshev'), the variances ``V``
+        (shape (d,)) of 'seuclidean', the inverse covariance ``VI`` (shape
+        (d, d)) of 'mahalanobis'. Defaults as in :func:`pdist`: p = 2, the
+        column variances of `X` (ddof=1), the inverse covariance of `X`.
+    workers : int, optional
+        Threads for the distance evaluations; None or -1 means all available
+        CPUs. Only steps worth about a millisecond or more are shared (an
+        expensive metric, large d, or the first pass of 'centroid' and
+        'median'); the result does not depend on `workers`.
+    algorithm : {'auto', 'prim', 'kdtree'}, default='auto'
+        For 'single': 'prim' computes the n^2/2 distances on the fly (any
+        metric); 'kdtree' is reserved for the low-dimensional Euclidean
+        path (not available yet). 'auto' picks 'prim'. Other methods accept
+        only 'auto'.
+
+    Returns
+    -------
+    Z : ndarray of shape (n - 1, 4)
+        The linkage matrix, float64, as returned by :func:`linkage`.
+
+    Raises
+    ------
+    ValueError
+        If `X` is not 2-D, has NaN or infinite entries or fewer than 2 rows;
+        for an unknown or unsupported method or metric (including a
+        non-Euclidean metric with 'ward', 'centroid' or 'median'), an
+        `extraarg` of the wrong shape or for a metric that takes none, or a
+        distance that comes out NaN or infinite (e.g. 'cosine' of a zero row).
+    TypeError
+        For complex or non-numeric input.
+    NotImplementedError
+        For ``algorithm='kdtree'``.
+    KeyboardInterrupt
+        On Ctrl-C; the kernels check for it every few tens of milliseconds.
+
+    See Also
+    --------
+    linkage : the same clustering from a condensed matrix or from observations
+        (all seven methods, Theta(n^2) memory).
+    pdist : the distances that 'single' uses, with the same bits.
+
+    Notes
+    -----
+    Algorithms (Muellner 2011, section 4 for the vector versions):
+
+    - single: Prim's algorithm, computing each distance when needed with the
+      code of :func:`pdist` (for 'euclidean', 'sqeuclidean', 'cityblock',
+      'chebyshev', 'cosine' and 'correlation', a vectorised loop that performs
+      the same operations in the same order). Time Theta(n^2 d); memory O(n)
+      besides `X`, plus an (n, d) copy of `X`'s type for the vectorised
+      metrics (and a centred float64 copy for 'correlation'). Every distance
+      has the same bits as in ``pdist(X, metric)``, and edges are ordered by
+      (distance, pair) exactly as in :func:`linkage`, so Z equals
+      ``linkage(pdist(X, metric), 'single')`` even with ties.
+    - ward: the nearest-neighbour chain on cluster centroids and sizes; the
+      Ward distance of clusters A and B is
+      ``sqrt(2 |A| |B| / (|A| + |B|)) * ||c_A - c_B||``. Time O(n^2 d).
+    - centroid, median: the generic algorithm (a heap of nearest-neighbour
+      candidates) on centroids; 'median' merges to the midpoint of the two
+      centroids (WPGMC). Time O(n^2 d) in practice. Heights may decrease
+      (inversions); rows of Z are in merge order, as in :func:`linkage`.
+
+    'ward', 'centroid' and 'median' work on a transposed copy of `X` (n*d
+    values of its type) that holds the centroids. Their heights come from centroids rather
+    than from Lance-Williams updates of a distance matrix, so they agree with
+    :func:`linkage` to rounding (about 1e-12 relative for float64 data), and
+    the merges are the same when no two candidate distances are that close.
+    With float32 data the centroids are stored in float32 (coordinates are
+    promoted to double in every distance), so heights agree with the float64
+    result to about 1e-6 relative; Z is float64 either way.
+
+    References
+    ----------
+    .. [1] D. Muellner, "Modern hierarchical, agglomerative clustering
+       algorithms", arXiv:1109.2378, 2011.
+    .. [2] D. Muellner, "fastcluster: Fast Hierarchical, Agglomerative
+       Clustering Routines for R and Python", Journal of Statistical
+       Software 53(9), 2013.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastclust
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.0], [5.0, 2.0]])
+    >>> fastclust.linkage_vector(X)
+    array([[0., 1., 1., 2.],
+           [2., 3., 2., 2.],
+           [4., 5., 4., 4.]])
+    >>> fastclust.linkage_vector(X, "ward")[-1]
+    array([4.        , 5.        , 6.51920241, 4.        ])
+    >>> fastclust.linkage_vector(X, "single", "minkowski", 1)[:, 2]
+    array([1., 2., 4.])
+    """
+    spec = check_method(method)
+    if spec.name not in VECTOR_METHODS:
+        raise ValueError(
+            f"`method={spec.name!r}` has no exact algorithm in Theta(n*d) memory: its cluster "
+            f"distances cannot be updated from centroids or from the observations, so it needs "
+            f"the full distance matrix; use fastclust.linkage(X, {spec.name!r}) instead "
+            f"(Theta(n^2) memory). linkage_vector supports 'single', 'ward', 'centroid' and "
+            f"'median'.")
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"`algorithm` must be one of 'auto', 'prim', 'kdtree'; got {algorithm!r}.")
+    if spec.name != "single" and algorithm != "auto":
+        raise ValueError(f"`algorithm={algorithm!r}` applies only to method='single'; "
+                         f"method={spec.name!r} takes algorithm='auto'.")
+    if callable(metric):
+        if spec.name != "single":
+            raise ValueError(f"`method={spec.name!r}` requires metric='euclidean'; "
+                             f"got a callable metric.")
+        if extraarg is not None:
+            raise ValueError("`extraarg` must be None with a callable metric; got "
+                             f"{_short(extraarg)}.")
+        return _single_callable(X, metric)
+    if not isinstance(metric, str):
+        raise ValueError(f"`metric` must be a string or a callable; got {metric!r}.")
+    boolean_hamming = metric.lower() in _BOOLEAN_HAMMING
+    name = "hamming" if boolean_hamming else check_metric(metric)
+    if spec.name != "single" and name != "euclidean":
+        raise ValueError(f"`method={spec.name!r}` requires metric='euclidean' (it works on "
+                         f"cluster centroids); got metric={metric!r}.")
+    X = as_observations(X, "X", keep_float32=True)
+    n, d = X.shape
+    check_n(n, "X")
+    if spec.name == "single":
+        # The KD-tree path plugs in here: make 'auto' choose it for Euclidean data of
+        # small d (issue 3 item 3), and replace _kdtree_single's body.
+        if algorithm == "kdtree":
+            return _kdtree_single(X, name, extraarg, workers)
+        if boolean_hamming or METRICS[name].boolean:
+            # fastcluster converts X to bool for these; float32 holds 0 and 1 exactly
+            X = (X != 0).astype(np.float32)
+        return _single_prim(X, name, extraarg, workers)
+    if extraarg is not None:
+        raise ValueError(f"`extraarg` must be None for metric='euclidean'; got {_short(extraarg)}.")
+    _check_no_overflow(X)
+    CT = np.ascontiguousarray(X.T)          # the centroid workspace (d, n), X's type
+    if np.shares_memory(CT, X):
+        CT = CT.copy()
+    return _centroid_methods(CT, spec, resolve_workers(workers))
+
+
+def _kdtree_single(X, name, extraarg, workers):
+    """The KD-tree (Boruvka) minimum spanning tree for low-dimensional Euclidean data."""
+    raise NotImplementedError("`algorithm='kdtree'` is not available yet; use algorithm='prim' "
+                              "or 'auto'.")
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _metric_kwargs(name: str, extraarg, d: int) -> dict:
+    """pdist's keyword arguments from fastcluster's `extraarg`, with shape checks."""
+    if name == "minkowski":
+        if extraarg is None:
+            return {}
+        try:
+            p = float(extraarg)
+        except (TypeError, ValueError):
+            raise ValueError(f"`extraarg` must be a number (the Minkowski exponent p) for "
+                             f"metric='minkowski'; got {_short(extraarg)}.") from None
+        return {"p": p}
+    if name == "seuclidean":
+        if extraarg is None:
+            return {}
+        V = np.asarray(extraarg)
+        if V.shape != (d,):
+            raise ValueError(f"`extraarg` (the variances V of 'seuclidean') must be a 1-D array "
+                             f"of length {d}; got shape {V.shape}.")
+        return {"V": V}
+    if name == "mahalanobis":
+        if extraarg is None:
+            return {}
+        VI = np.asarray(extraarg)
+        if VI.shape != (d, d):
+            raise ValueError(f"`extraarg` (the inverse covariance VI of 'mahalanobis') must be "
+                             f"a ({d}, {d}) matrix; got shape {VI.shape}.")
+        return {"VI": VI}
+    if extraarg is not None:
+        raise ValueError(f"`extraarg` must be None for metric={name!r}; only 'minkowski' (p), "
+                         f"'seuclidean' (V) and 'mahalanobis' (VI) take one; got "
+                         f"{_short(extraarg)}.")
+    return {}
+
+
+def _single_prim(X, name: str, extraarg, workers):
+    from ._metrics import row_norms
+    from ._vector import prim_linkage, prim_rows_linkage
+
+    n, d = X.shape
+    kwargs = _metric_kwargs(name, extraarg, d)
+    if name == "minkowski" and kwargs.get("p") == math.inf:
+        name, kwargs = "chebyshev", {}
+    code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
+    edge_d = np.empty(n - 1)
+    edge_i = np.empty(n - 1, dtype=np.intp)
+    edge_j = np.empty(n - 1, dtype=np.intp)
+    if code in _ROW_CODES and not args:
+        # the vectorised path: a transposed (d, n) workspace of X's type
+        _check_no_overflow(X, squared=code in (METRICS["euclidean"].code,
+                                               METRICS["sqeuclidean"].code,
+                                               METRICS["cosine"].code),
+                           terms=1 if code == METRICS["chebyshev"].code else X.shape[1])
+        norms = row_norms(X, code, np.empty(0))
+        if code == METRICS["cosine"].code and not norms.all():
+            i = int(np.flatnonzero(norms == 0)[0])
+            raise ValueError(_not_finite_message(name, *((0, 1) if i == 0 else (0, i))))
+        XT = np.empty((d, n), dtype=X.dtype)
+        status = prim_rows_linkage(X, XT, code, norms, edge_d, edge_i, edge_j,
+                                   resolve_workers(workers))
+        raise_for_status(status, "linkage_vector single")
+        return _tree_to_Z(edge_d, edge_i, edge_j, n)
+    norms = row_norms(X, code, args.get("w", np.empty(0)))
+    bad = np.full(2, -1, dtype=np.intp)
+    status = prim_linkage(X, code, p, norms, edge_d, edge_i, edge_j, bad,
+                          resolve_workers(workers), **args)
+    if status == STATUS_NOT_FINITE:
+        raise ValueError(_not_finite_message(name, int(bad[0]), int(bad[1])))
+    raise_for_status(status, "linkage_vector single")
+    return _tree_to_Z(edge_d, edge_i, edge_j, n)
+
+
+def _not_finite_message(name: str, i: int, j: int) -> str:
+    return (f"The {name} distance between observations {i} and {j} of `X` is NaN or "
+            f"infinite; single linkage needs finite distances (the cosine and correlation "
+            f"distances are undefined for a zero or constant row).")
+
+
+def _tree_to_Z(edge_d, edge_i, edge_j, n):
+    """Z from spanning-tree edges, exactly as linkage() does for single."""
+    from ._relabel import label_merges
+
+    Z = np.empty((n - 1, 4), dtype=np.float64)
+    order = np.lexsort((edge_j, edge_i, edge_d))     # Kruskal order: (height, i, j)
+    label_merges(edge_i, edge_j, edge_d, order.astype(np.intp, copy=False), n, Z)
+    return Z
+
+
+def _single_callable(X, metric):
+    """Prim with a Python metric: metric(X[i], X[j]) for i < j, as pdist calls it."""
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"`X` must be a 2-D array of observations; got {X.ndim} dimension(s).")
+    n = X.shape[0]
+    check_n(n, "X")
+    key_d = np.full(n, np.inf)
+    key_u = np.full(n, -1, dtype=np.intp)
+    in_tree = np.zeros(n, dtype=bool)
+    edge_d = np.empty(n - 1)
+    edge_i = np.empty(n - 1, dtype=np.intp)
+    edge_j = np.empty(n - 1, dtype=np.intp)
+    u = 0
+    in_tree[0] = True
+    for step in range(n - 1):
+        for v in np.flatnonzero(~in_tree):
+            a, b = (u, v) if u < v else (v, u)
+            dist = float(metric(X[a], X[b]))
+            if not math.isfinite(dist):
+                raise ValueError(f"The metric returned {dist} for observations {a} and {b} of "
+                                 f"`X`; single linkage needs finite distances.")
+            # (distance, condensed offset) order; offsets grow with (a, b)
+            if dist < key_d[v] or (dist == key_d[v] and (a, b) < _pair(key_u[v], v)):
+                key_d[v] = dist
+                key_u[v] = u
+        rest = np.flatnonzero(~in_tree)
+        best = min(rest, key=lambda v: (key_d[v], _pair(key_u[v], v)))
+        edge_d[step] = key_d[best]
+        edge_i[step], edge_j[step] = _pair(key_u[best], best)
+        in_tree[best] = True
+        u = best
+    return _tree_to_Z(edge_d, edge_i, edge_j, n)
+
+
+def _pair(a, b):
+    return (a, b) if a < b else (b, a)
+
+
+def _check_no_overflow(X, squared: bool = True, terms: int | None = None) -> None:
+    """ValueError if a distance of X (a sum of `terms` |differences|, squared or not)
+    could overflow float64; the vectorised kernels do not check each distance."""
+    biggest = float(np.max(np.abs(X))) if X.size else 0.0
+    terms = X.shape[1] if terms is None else terms
+    big = np.finfo(np.float64).max
+    limit = math.sqrt(big / (4.0 * terms)) if squared else big / (2.0 * terms)
+    if biggest >= limit:
+        what = "squared distances" if squared else "distances"
+        raise ValueError(f"`X` has an entry of magnitude {biggest:.3g}: {what} would "
+                         f"overflow float64; entries must stay below {limit:.3g} (rescale X).")
+
+
+def _centroid_methods(C, spec, workers: int):
+    from ._relabel import label_merges
+    from ._vector import centroid_linkage
+
+    n = C.shape[1]
+    a = np.empty(n - 1, dtype=np.intp)
+    b = np.empty(n - 1, dtype=np.intp)
+    h = np.empty(n - 1, dtype=np.float64)
+    status = centroid_linkage(C, spec.code, a, b, h, workers)
+    raise_for_status(status, f"linkage_vector {spec.name}")
+    if spec.code == WARD:
+        order = np.argsort(h, kind="stable")   # reducible: sorted merges stay valid
+    else:
+        assert spec.code in (CENTROID, MEDIAN)
+        order = np.arange(n - 1)               # inversions: keep the merge order
+    Z = np.empty((n - 1, 4), dtype=np.float64)
+    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    return Z

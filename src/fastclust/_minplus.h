@@ -1,0 +1,64 @@
+/* The (min, +) row update at the heart of optimal leaf ordering, see _olo.pyx:
+ *
+ *     r[j] = min(r[j], a + row[j])     for j in [0, len)
+ *
+ * The body is written so that GCC vectorises it (a compare-select, no branch);
+ * it is compiled twice, for the baseline target (SSE2) and for AVX2, and the
+ * AVX2 copy is used when the CPU has it (FASTCLUST_NO_AVX2=1 forces the
+ * baseline, as for the single-linkage scan in _scan_kernels.h).
+ */
+#ifndef FASTCLUST_MINPLUS_H
+#define FASTCLUST_MINPLUS_H
+
+#include <stddef.h>
+#include <stdlib.h>
+
+#define FC_MINPLUS_BODY                                  \
+    for (ptrdiff_t j = 0; j < len; ++j) {                \
+        double t = a + row[j];                           \
+        r[j] = (t < r[j]) ? t : r[j];                    \
+    }
+
+static void fc_minplus_baseline(double *restrict r, const double *restrict row, double a,
+                                ptrdiff_t len)
+{
+    FC_MINPLUS_BODY
+}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define FASTCLUST_HAVE_AVX2_MINPLUS 1
+__attribute__((target("avx2")))
+static void fc_minplus_avx2(double *restrict r, const double *restrict row, double a,
+                            ptrdiff_t len)
+{
+    FC_MINPLUS_BODY
+}
+#endif
+#undef FC_MINPLUS_BODY
+
+static inline int fc_minplus_use_avx2(void)
+{
+#ifdef FASTCLUST_HAVE_AVX2_MINPLUS
+    static int use_avx2 = -1;
+    if (use_avx2 < 0)
+        use_avx2 = __builtin_cpu_supports("avx2") && getenv("FASTCLUST_NO_AVX2") == NULL;
+    return use_avx2;
+#else
+    return 0;
+#endif
+}
+
+static inline void fc_minplus(double *restrict r, const double *restrict row, double a,
+                              ptrdiff_t len, int avx2)
+{
+#ifdef FASTCLUST_HAVE_AVX2_MINPLUS
+    if (avx2) {
+        fc_minplus_avx2(r, row, a, len);
+        return;
+    }
+#endif
+    (void)avx2;
+    fc_minplus_baseline(r, row, a, len);
+}
+
+#endif

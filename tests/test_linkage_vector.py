@@ -1,0 +1,295 @@
+"""linkage_vector: the same Z as linkage (and fastcluster.linkage_vector), float32, errors."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import fastclust
+from fastclust._vector import _set_parallel_min_work
+
+CENTROID_METHODS = ["ward", "centroid", "median"]
+# Every metric of fastclust.pdist, with data it is defined on.
+REAL_METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev", "minkowski", "cosine",
+                "correlation", "braycurtis", "canberra", "seuclidean", "mahalanobis",
+                "jensenshannon"]
+BOOLEAN_METRICS = ["hamming", "jaccard", "dice", "rogerstanimoto", "russellrao",
+                   "sokalsneath", "yule"]
+
+
+def literal(text):
+    return re.escape(text)
+
+
+def assert_same_tree(Z, R, rtol):
+    """Same merges and sizes; heights to rtol."""
+    np.testing.assert_array_equal(Z[:, [0, 1, 3]], R[:, [0, 1, 3]])
+    np.testing.assert_allclose(Z[:, 2], R[:, 2], rtol=rtol, atol=0)
+
+
+@pytest.fixture
+def threaded():
+    """Share every step between threads, however small, for the duration of a test."""
+    old = _set_parallel_min_work(0)
+    yield
+    _set_parallel_min_work(old)
+
+
+def test_single_euclidean_equals_linkage_bitwise(rng):
+    X = rng.normal(size=(300, 6))
+    np.testing.assert_array_equal(fastclust.linkage_vector(X), fastclust.linkage(X, "single"))
+
+
+@pytest.mark.parametrize("metric", REAL_METRICS + BOOLEAN_METRICS)
+def test_single_every_metric_equals_linkage(rng, metric):
+    # Same distances bit for bit and the same tie order: Z is equal, ties included.
+    if metric in BOOLEAN_METRICS:
+        X = rng.integers(0, 2, size=(120, 9)).astype(np.float64)   # many ties
+        X[:, 0] = 1.0          # no all-zero row (dice / sokalsneath would be 0/0)
+    elif metric == "jensenshannon":
+        X = rng.random(size=(120, 5)) + 0.01
+    else:
+        X = rng.normal(size=(120, 5))
+    Z = fastclust.linkage_vector(X, "single", metric)
+    R = fastclust.linkage(fastclust.pdist(X, metric), "single")
+    np.testing.assert_array_equal(Z, R)
+
+
+def test_single_ties_follow_linkage_rule(rng):
+    # integer grid: a great many equal distances
+    X = rng.integers(0, 4, size=(200, 2)).astype(np.float64)
+    for metric in ("euclidean", "cityblock", "chebyshev"):
+        np.testing.assert_array_equal(fastclust.linkage_vector(X, "single", metric),
+                                      fastclust.linkage(X, "single", metric=metric))
+
+
+def test_single_callable_metric(rng):
+    X = rng.normal(size=(40, 3))
+
+    def l1(u, v):
+        return float(np.abs(u - v).sum())
+
+    np.testing.assert_array_equal(fastclust.linkage_vector(X, "single", l1),
+                                  fastclust.linkage(fastclust.pdist(X, l1), "single"))
+
+
+@pytest.mark.parametrize("method", CENTROID_METHODS)
+def test_centroid_methods_match_linkage(rng, method):
+    X = rng.normal(size=(250, 4))
+    assert_same_tree(fastclust.linkage_vector(X, method), fastclust.linkage(X, method),
+                     rtol=1e-12)
+
+
+def test_centroid_inversions_in_linkage_order(rng):
+    # centroid/median on scattered data have inversions; Z keeps the merge order
+    X = rng.normal(size=(200, 2))
+    for method in ("centroid", "median"):
+        Z = fastclust.linkage_vector(X, method)
+        assert np.any(np.diff(Z[:, 2]) < 0), "test data should contain an inversion"
+        assert_same_tree(Z, fastclust.linkage(X, method), rtol=1e-12)
+
+
+@pytest.mark.parametrize("method, metric, extraarg", [
+    ("single", "euclidean", None),
+    ("single", "cityblock", None),
+    ("single", "chebychev", None),      # fastcluster's spelling
+    ("single", "minkowski", 3.0),
+    ("single", "minkowski", np.inf),
+    ("single", "seuclidean", None),
+    ("single", "seuclidean", "V"),
+    ("single", "mahalanobis", None),
+    ("single", "mahalanobis", "VI"),
+    ("single", "cosine", None),
+    ("single", "correlation", None),
+    ("single", "canberra", None),
+    ("single", "braycurtis", None),
+    ("single", "sqeuclidean", None),
+    ("ward", "euclidean", None),
+    ("centroid", "euclidean", None),
+    ("median", "euclidean", None),
+])
+def test_matches_fastcluster(rng, method, metric, extraarg):
+    fastcluster = pytest.importorskip("fastcluster")
+    X = rng.normal(size=(200, 4))
+    if extraarg == "V":
+        extraarg = rng.uniform(0.5, 2.0, size=4)
+    elif extraarg == "VI":
+        A = rng.normal(size=(4, 4))
+        extraarg = A @ A.T + 4 * np.eye(4)
+    Z = fastclust.linkage_vector(X, method, metric, extraarg)
+    R = fastcluster.linkage_vector(X, method, metric, extraarg)
+    assert_same_tree(Z, R, rtol=1e-10)
+
+
+@pytest.mark.parametrize("metric", ["jaccard", "yule", "dice", "rogerstanimoto", "russellrao",
+                                    "sokalsneath", "hamming", "matching", "sokalmichener"])
+def test_boolean_metrics_match_fastcluster(rng, metric):
+    fastcluster = pytest.importorskip("fastcluster")
+    # values other than 0/1: fastcluster converts to bool, and so does linkage_vector
+    X = rng.integers(0, 3, size=(100, 10)).astype(np.float64)
+    X[:, 0] = 1.0
+    if metric == "hamming":
+        X = (X != 0).astype(np.float64)   # fastcluster's hamming compares values
+    Z = fastclust.linkage_vector(X, "single", metric)
+    R = fastcluster.linkage_vector(X, "single", metric)
+    # binary data is full of ties, where the two libraries may pick different
+    # (equally minimal) trees: compare the merge heights, which are unique
+    np.testing.assert_allclose(Z[:, 2], R[:, 2], rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["single"] + CENTROID_METHODS)
+def test_workers_do_not_change_Z(rng, threaded, method):
+    X = rng.normal(size=(300, 5))
+    X[:40] = X[0] + rng.integers(0, 2, size=(40, 5))   # some ties too
+    Z1 = fastclust.linkage_vector(X, method, workers=1)
+    for workers in (2, 3):
+        np.testing.assert_array_equal(fastclust.linkage_vector(X, method, workers=workers), Z1)
+
+
+def test_threaded_mahalanobis_single(rng, threaded):
+    X = rng.normal(size=(150, 4))
+    np.testing.assert_array_equal(fastclust.linkage_vector(X, "single", "mahalanobis",
+                                                           workers=2),
+                                  fastclust.linkage(X, "single", metric="mahalanobis"))
+
+
+def test_float32_single_is_exactly_float64_of_the_same_values(rng):
+    X32 = rng.normal(size=(300, 5)).astype(np.float32)
+    for metric in ("euclidean", "cityblock", "cosine"):
+        np.testing.assert_array_equal(
+            fastclust.linkage_vector(X32, "single", metric),
+            fastclust.linkage_vector(X32.astype(np.float64), "single", metric))
+
+
+@pytest.mark.parametrize("method", CENTROID_METHODS)
+def test_float32_centroid_methods_agree_with_float64(rng, method):
+    # well separated groups: float32 rounding of the centroids cannot reorder merges
+    X = (rng.normal(size=(120, 3)) + 10 * np.arange(120)[:, None] ** 1.5).astype(np.float32)
+    Z32 = fastclust.linkage_vector(X, method)
+    Z64 = fastclust.linkage_vector(X.astype(np.float64), method)
+    assert Z32.dtype == np.float64
+    assert_same_tree(Z32, Z64, rtol=1e-5)
+
+
+def test_input_is_not_modified(rng):
+    X = rng.normal(size=(80, 3))
+    before = X.copy()
+    for method in ["single"] + CENTROID_METHODS:
+        fastclust.linkage_vector(X, method)
+    np.testing.assert_array_equal(X, before)
+
+
+def test_other_input_kinds(rng):
+    X = rng.normal(size=(60, 3))
+    R = fastclust.linkage_vector(X, "ward")
+    np.testing.assert_array_equal(fastclust.linkage_vector(X.tolist(), "ward"), R)
+    F = np.asfortranarray(X)
+    np.testing.assert_array_equal(fastclust.linkage_vector(F, "ward"), R)
+    ints = rng.integers(0, 100, size=(50, 2))
+    np.testing.assert_array_equal(fastclust.linkage_vector(ints),
+                                  fastclust.linkage(ints.astype(float), "single"))
+    two = fastclust.linkage_vector([[0.0], [3.0]], "centroid")
+    np.testing.assert_array_equal(two, [[0, 1, 3, 2]])
+
+
+# ---- errors -------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["complete", "average", "weighted"])
+def test_methods_without_vector_algorithm(method):
+    with pytest.raises(ValueError, match=literal(
+            f"`method={method!r}` has no exact algorithm in Theta(n*d) memory")) as info:
+        fastclust.linkage_vector([[0.0], [1.0]], method)
+    assert f"fastclust.linkage(X, {method!r})" in str(info.value)
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda X: fastclust.linkage_vector(X, "foo"), ValueError, "`method` must be one of"),
+    (lambda X: fastclust.linkage_vector(X, "single", "foo"), ValueError,
+     "`metric` must be a callable or one of"),
+    (lambda X: fastclust.linkage_vector(X, "ward", "cityblock"), ValueError,
+     "`method='ward'` requires metric='euclidean' (it works on cluster centroids); "
+     "got metric='cityblock'."),
+    (lambda X: fastclust.linkage_vector(X, "median", lambda u, v: 1.0), ValueError,
+     "`method='median'` requires metric='euclidean'; got a callable metric."),
+    (lambda X: fastclust.linkage_vector(X, "single", "seuclidean", [1.0, 2.0]), ValueError,
+     "`extraarg` (the variances V of 'seuclidean') must be a 1-D array of length 3; "
+     "got shape (2,)."),
+    (lambda X: fastclust.linkage_vector(X, "single", "mahalanobis", np.eye(2)), ValueError,
+     "`extraarg` (the inverse covariance VI of 'mahalanobis') must be a (3, 3) matrix; "
+     "got shape (2, 2)."),
+    (lambda X: fastclust.linkage_vector(X, "single", "minkowski", "two"), ValueError,
+     "`extraarg` must be a number (the Minkowski exponent p) for metric='minkowski'; "
+     "got 'two'."),
+    (lambda X: fastclust.linkage_vector(X, "single", "minkowski", -1.0), ValueError,
+     "`p` must be a positive finite number"),
+    (lambda X: fastclust.linkage_vector(X, "single", "cityblock", 2.0), ValueError,
+     "`extraarg` must be None for metric='cityblock'; only 'minkowski' (p), 'seuclidean' (V) "
+     "and 'mahalanobis' (VI) take one; got 2.0."),
+    (lambda X: fastclust.linkage_vector(X, "ward", "euclidean", 2.0), ValueError,
+     "`extraarg` must be None for metric='euclidean'; got 2.0."),
+    (lambda X: fastclust.linkage_vector(X, "single", algorithm="kdtree"), NotImplementedError,
+     "`algorithm='kdtree'` is not available yet"),
+    (lambda X: fastclust.linkage_vector(X, "single", algorithm="fast"), ValueError,
+     "`algorithm` must be one of 'auto', 'prim', 'kdtree'; got 'fast'."),
+    (lambda X: fastclust.linkage_vector(X, "ward", algorithm="prim"), ValueError,
+     "`algorithm='prim'` applies only to method='single'; method='ward' takes algorithm='auto'."),
+    (lambda X: fastclust.linkage_vector(X[0], "single"), ValueError,
+     "`X` must be a 2-D array of observations; got 1 dimension(s)."),
+    (lambda X: fastclust.linkage_vector(X[:1], "ward"), ValueError,
+     "`X` must describe at least 2 observations; got 1."),
+    (lambda X: fastclust.linkage_vector(X + 1j, "single"), TypeError, "`X` must be real-valued"),
+])
+def test_errors(call, exc, message):
+    X = np.arange(12.0).reshape(4, 3) ** 1.5
+    with pytest.raises(exc, match=literal(message)):
+        call(X)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("method", ["single", "ward"])
+def test_non_finite_input(bad, method):
+    X = np.arange(12.0).reshape(4, 3)
+    X[2, 1] = bad
+    with pytest.raises(ValueError, match=literal(
+            f"`X` must contain only finite values; entry [2, 1] is {bad}.")):
+        fastclust.linkage_vector(X, method)
+
+
+def test_undefined_distance_names_the_pair():
+    X = np.array([[1.0, 2.0], [0.0, 0.0], [2.0, 1.0]])
+    with pytest.raises(ValueError, match=literal(
+            "The cosine distance between observations 0 and 1 of `X` is NaN or infinite")):
+        fastclust.linkage_vector(X, "single", "cosine")
+
+
+@pytest.mark.parametrize("method", ["single", "centroid"])
+def test_overflowing_squared_distances(method):
+    X = np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=literal("`X` has an entry of magnitude 1e+200")):
+        fastclust.linkage_vector(X, method)
+    # the other metrics have no squares: single cityblock works
+    assert fastclust.linkage_vector(X, "single", "cityblock")[-1, 2] == 1e200
+
+
+def test_linkage_vector_is_exported():
+    assert "linkage_vector" in fastclust.__all__
+    assert fastclust.linkage_vector.__doc__.count("Examples") == 1
+
+
+@pytest.mark.parametrize("method, metric", [("single", "euclidean"), ("single", "cosine"),
+                                            ("single", "canberra"), ("ward", "euclidean"),
+                                            ("centroid", "euclidean"), ("median", "euclidean")])
+def test_memory_grows_with_n_d_not_n_squared(rng, method, metric):
+    # numpy reports its buffers to tracemalloc: the condensed matrix alone would
+    # be n*(n-1)/2 doubles = 18 MB here; everything linkage_vector allocates is O(n*d)
+    import tracemalloc
+
+    X = rng.normal(size=(2200, 3))
+    tracemalloc.start()
+    try:
+        fastclust.linkage_vector(X, method, metric)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"peak {peak / 1e6:.1f} MB"
