@@ -305,3 +305,30 @@ def test_ctrl_c_stops_the_kernel():
     assert "interrupted (9, 4)" in out
     # one call takes seconds: without checks in the kernel the latency would be that long
     assert latency < 1.5, latency
+
+
+# ---------------------------------------------------------------- linkage_vector dispatch
+
+def test_linkage_vector_kdtree_equals_prim_and_linkage(rng):
+    X = np.concatenate([clustered(rng, 400, 3), integer_grid(rng, 300, 3)])
+    Z_kd = fastclust.linkage_vector(X, "single", algorithm="kdtree")
+    assert np.array_equal(Z_kd, fastclust.linkage_vector(X, "single", algorithm="prim"))
+    assert np.array_equal(Z_kd, reference(X))
+    X32 = X.astype(np.float32)   # the distances of the float64 conversion, as everywhere
+    assert np.array_equal(fastclust.linkage_vector(X32, "single", algorithm="kdtree"),
+                          fastclust.linkage_vector(X32, "single", algorithm="prim"))
+
+
+@pytest.mark.parametrize("n, d, metric, expected", [
+    (300, 3, "euclidean", True), (300, 8, "euclidean", True), (300, 12, "euclidean", False),
+    (6000, 12, "euclidean", True), (6000, 20, "euclidean", False),
+    (300, 3, "cityblock", False), (300, 3, "sqeuclidean", False)])
+def test_linkage_vector_auto_picks_kdtree_in_low_d(rng, monkeypatch, n, d, metric, expected):
+    import fastclust._kdtree_single as module
+
+    calls = []
+    original = module.kdtree_single_linkage
+    monkeypatch.setattr(module, "kdtree_single_linkage",
+                        lambda X, **kw: calls.append(1) or original(X, **kw))
+    fastclust.linkage_vector(uniform(rng, n, d), "single", metric)
+    assert bool(calls) == expected
