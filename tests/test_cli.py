@@ -194,7 +194,7 @@ def test_kernels_report_progress(method, rng):
     counters = Progress()
     assert _Progress.line(counters, 0) == "| ..."          # nothing reported: a spinner
     with reporting(counters):
-        fastclust.linkage(rng.random((300, 3)), method)
+        fastclust.linkage(rng.random((300, 3)), method, algorithm="matrix")
     assert counters.snapshot() == ("merges", 1.0)
     assert _Progress.line(counters, 0) == "[" + "#" * 24 + "] 100% merges"
     with reporting(counters):

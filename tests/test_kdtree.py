@@ -332,3 +332,51 @@ def test_linkage_vector_auto_picks_kdtree_in_low_d(rng, monkeypatch, n, d, metri
                         lambda X, **kw: calls.append(1) or original(X, **kw))
     fastclust.linkage_vector(uniform(rng, n, d), "single", metric)
     assert bool(calls) == expected
+
+
+# ---------------------------------------------------------------- through linkage()
+
+@pytest.mark.parametrize("d", [1, 2, 3, 8, 12, 20])
+def test_linkage_single_on_observations_same_z_either_way(rng, d):
+    X = np.round(rng.random((300, d)) * 5) if d == 2 else rng.random((300, d))
+    by_matrix = fastclust.linkage(X, "single", algorithm="matrix")
+    np.testing.assert_array_equal(fastclust.linkage(X, "single", algorithm="kdtree"), by_matrix)
+    np.testing.assert_array_equal(fastclust.linkage(X, "single"), by_matrix)     # auto
+    np.testing.assert_array_equal(
+        fastclust.linkage(X, "single", optimal_ordering=True, algorithm="kdtree"),
+        fastclust.linkage(X, "single", optimal_ordering=True, algorithm="matrix"))
+
+
+def test_linkage_auto_rule_picks_the_kdtree_only_where_it_pays(rng, monkeypatch):
+    import fastclust._linkage_vector as lv
+    calls = []
+    real = lv._kdtree_single
+    monkeypatch.setattr(lv, "_kdtree_single", lambda *a: calls.append(a[0].shape) or real(*a))
+    fastclust.linkage(rng.random((200, 3)), "single")
+    fastclust.linkage(rng.random((200, 30)), "single")                # d too large
+    fastclust.linkage(rng.random((200, 3)), "single", metric="cityblock")
+    fastclust.linkage(rng.random((200, 3)), "average")
+    fastclust.linkage(fastclust.pdist(rng.random((200, 3))), "single")
+    assert calls == [(200, 3)]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(method="average"), "got method='average'"),
+    (dict(metric="cityblock"), "got metric='cityblock'"),
+    (dict(metric="precomputed"), "got metric='precomputed'"),
+])
+def test_linkage_kdtree_errors(rng, kwargs, match):
+    X = rng.random((10, 2))
+    if kwargs.get("metric") == "precomputed":
+        X = fastclust.squareform(fastclust.pdist(X))
+    with pytest.raises(ValueError, match=match):
+        fastclust.linkage(X, algorithm="kdtree", **{"method": "single", **kwargs})
+
+
+def test_linkage_kdtree_errors_for_condensed_input_and_bad_values(rng):
+    y = fastclust.pdist(rng.random((10, 2)))
+    with pytest.raises(ValueError, match="got a condensed distance matrix"):
+        fastclust.linkage(y, "single", algorithm="kdtree")
+    with pytest.raises(ValueError, match="`algorithm` must be one of 'auto', 'matrix', "
+                                         "'kdtree'; got 'prim'"):
+        fastclust.linkage(y, "single", algorithm="prim")

@@ -335,8 +335,9 @@ def test_squareform_checks_false_takes_the_upper_triangle():
 
 def test_memory_error_before_a_hopeless_allocation():
     X = np.broadcast_to(np.zeros((1, 1)), (3_000_000, 1))   # 36 TB of distances
-    with pytest.raises(MemoryError, match="the condensed distance matrix needs .* GiB"):
-        fastclust.linkage(X, "single")
+    for method in ("single", "average"):
+        with pytest.raises(MemoryError, match="the condensed distance matrix needs .* GiB"):
+            fastclust.linkage(X, method, algorithm="matrix")
     with pytest.raises(MemoryError, match="the condensed distance matrix needs .* GiB"):
         fastclust.pdist(X)
 
