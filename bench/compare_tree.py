@@ -103,6 +103,8 @@ def main(argv=None):
         note = ""
         if name == "optimal_leaf_ordering" and args.n > args.olo_scipy_max:
             note = f"skipped (n > {args.olo_scipy_max})"
+        elif name.startswith("cut_tree") and args.n > 50_000:
+            note = "skipped (SciPy's cut_tree is O(n^2) Python: hours here)"
         else:
             try:
                 t_sp, m_sp, r_sp = measure(lambda _: call(sch), lambda: None,
