@@ -18,7 +18,7 @@ import numpy as np
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
+from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
 from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
                        STATUS_BUG, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
 
@@ -88,18 +88,7 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         act[t] = t
         act_base[t] = row_base(n, t)   # pair (act[t], j) is at act_base[t] + j
         size[t] = 1.0
-    heap.slots = heap_slots
-    heap.where = heap_where
-    heap.mind = mind
-    heap.size = n - 1
-    for i in range(n - 1):
-        heap_slots[i] = i
-        heap_where[i] = i
-    heap_where[n - 1] = -1
-    i = (n - 1) // 2
-    while i >= 0:
-        sift_down(&heap, i)
-        i -= 1
+    heap_build(&heap, heap_slots, heap_where, mind, n)
     for step in range(n - 1):
         # Pop candidates until the top's lower bound is exact.
         while True:

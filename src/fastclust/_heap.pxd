@@ -63,3 +63,21 @@ cdef inline void heap_remove(Heap* h, index_t slot) noexcept nogil:
     h.where[slot] = -1
     if p != last:
         heap_update(h, h.slots[p])
+
+
+cdef inline void heap_build(Heap* h, index_t* slots, index_t* where, double* mind,
+                            index_t n) noexcept nogil:
+    """A heap of the slots 0 .. n-2 keyed by mind (slot n - 1 has no neighbour above)."""
+    cdef index_t i
+    h.slots = slots
+    h.where = where
+    h.mind = mind
+    h.size = n - 1
+    for i in range(n - 1):
+        slots[i] = i
+        where[i] = i
+    where[n - 1] = -1
+    i = (n - 1) // 2
+    while i >= 0:
+        sift_down(h, i)
+        i -= 1

@@ -29,7 +29,7 @@ from libc.math cimport INFINITY, sqrt
 from ._common cimport (condensed_index, reraise_pending, index_t, signals_pending,
                        STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_CENTROID, METHOD_MEDIAN, METHOD_WARD)
-from ._heap cimport Heap, heap_remove, heap_update, sift_down, sift_up
+from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
 from ._openmp cimport omp_get_thread_num
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
                               METRIC_COSINE, METRIC_EUCLIDEAN)
@@ -671,18 +671,7 @@ cdef int generic_core(floating* CT, Layout* L, int method, int workers,
     # Nearest neighbour above each slot: the n^2/2 pass.
     if generic_init(CT, L, nbr, mind, xs, workers) != STATUS_OK:
         return STATUS_INTERRUPTED
-    heap.slots = heap_slots
-    heap.where = heap_where
-    heap.mind = mind
-    heap.size = n - 1
-    for i in range(n - 1):
-        heap_slots[i] = i
-        heap_where[i] = i
-    heap_where[n - 1] = -1
-    i = (n - 1) // 2
-    while i >= 0:
-        sift_down(&heap, i)
-        i -= 1
+    heap_build(&heap, heap_slots, heap_where, mind, n)
     for step in range(n - 1):
         # Pop candidates until the top's lower bound is exact.
         while True:
