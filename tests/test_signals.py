@@ -28,7 +28,11 @@ CHILD = textwrap.dedent(r"""
     if mode == "pdist":                       # the distance kernel, from observations
         data, method = rng.random((n, 64)), "single"
     elif mode.startswith("vector-"):          # linkage_vector: distances on the fly
-        data, method, run = rng.random((n, 10)), mode[len("vector-"):], fastclust.linkage_vector
+        data, method = rng.random((n, 10)), mode[len("vector-"):]
+        # single: Prim on the fly, not the KD-tree 'auto' would pick here (it has its
+        # own Ctrl-C test in test_kdtree.py and is too quick at this size)
+        extra = {"algorithm": "prim"} if method == "single" else {}
+        run = lambda X, m, **kw: fastclust.linkage_vector(X, m, **kw, **extra)
     else:
         data, method = rng.random(n * (n - 1) // 2), mode
     checksum = zlib.crc32(data)
