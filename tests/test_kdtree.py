@@ -28,7 +28,7 @@ from _naive import kruskal_linkage
 def reference(X):
     with warnings.catch_warnings():     # square inputs look like distance matrices to linkage
         warnings.simplefilter("ignore", fastclust.ClusterWarning)
-        return fastclust.linkage(X, "single")
+        return fastclust.linkage(X, "single", algorithm="matrix")   # not 'auto': the KD-tree
 
 
 def z_from_edges(a, b, h):
@@ -380,3 +380,11 @@ def test_linkage_kdtree_errors_for_condensed_input_and_bad_values(rng):
     with pytest.raises(ValueError, match="`algorithm` must be one of 'auto', 'matrix', "
                                          "'kdtree'; got 'prim'"):
         fastclust.linkage(y, "single", algorithm="prim")
+
+
+def test_linkage_auto_falls_back_where_the_kdtree_guard_refuses(rng):
+    X = rng.random((50, 2)) * 5e153       # the matrix path handles it; the tree's check does not
+    np.testing.assert_array_equal(fastclust.linkage(X, "single"),
+                                  fastclust.linkage(X, "single", algorithm="matrix"))
+    with pytest.raises(ValueError, match="overflow"):
+        fastclust.linkage(X, "single", algorithm="kdtree")

@@ -38,7 +38,9 @@ def threaded():
 
 def test_single_euclidean_equals_linkage_bitwise(rng):
     X = rng.normal(size=(300, 6))
-    np.testing.assert_array_equal(fastclust.linkage_vector(X), fastclust.linkage(X, "single"))
+    expected = fastclust.linkage(X, "single", algorithm="matrix")    # the O(n^2) kernel
+    for algorithm in ("prim", "kdtree", "auto"):
+        np.testing.assert_array_equal(fastclust.linkage_vector(X, algorithm=algorithm), expected)
 
 
 @pytest.mark.parametrize("metric", REAL_METRICS + BOOLEAN_METRICS)
@@ -142,9 +144,11 @@ def test_boolean_metrics_match_fastcluster(rng, metric):
 def test_workers_do_not_change_Z(rng, threaded, method):
     X = rng.normal(size=(300, 5))
     X[:40] = X[0] + rng.integers(0, 2, size=(40, 5))   # some ties too
-    Z1 = fastclust.linkage_vector(X, method, workers=1)
+    extra = {"algorithm": "prim"} if method == "single" else {}   # threaded Prim, not the tree
+    Z1 = fastclust.linkage_vector(X, method, workers=1, **extra)
     for workers in (2, 3):
-        np.testing.assert_array_equal(fastclust.linkage_vector(X, method, workers=workers), Z1)
+        np.testing.assert_array_equal(
+            fastclust.linkage_vector(X, method, workers=workers, **extra), Z1)
 
 
 def test_threaded_mahalanobis_single(rng, threaded):
@@ -158,8 +162,9 @@ def test_float32_single_is_exactly_float64_of_the_same_values(rng):
     X32 = rng.normal(size=(300, 5)).astype(np.float32)
     for metric in ("euclidean", "cityblock", "cosine"):
         np.testing.assert_array_equal(
-            fastclust.linkage_vector(X32, "single", metric),
-            fastclust.linkage_vector(X32.astype(np.float64), "single", metric))
+            fastclust.linkage_vector(X32, "single", metric, algorithm="prim"),
+            fastclust.linkage_vector(X32.astype(np.float64), "single", metric,
+                                     algorithm="prim"))
 
 
 @pytest.mark.parametrize("method", CENTROID_METHODS)
@@ -170,6 +175,10 @@ def test_float32_centroid_methods_agree_with_float64(rng, method):
     Z64 = fastclust.linkage_vector(X.astype(np.float64), method)
     assert Z32.dtype == np.float64
     assert_same_tree(Z32, Z64, rtol=1e-5)
+    # centroids are kept in float64: data far from the origin keeps its tree
+    far = (rng.normal(size=(80, 2)) + 1e5).astype(np.float32)
+    assert_same_tree(fastclust.linkage_vector(far, method),
+                     fastclust.linkage_vector(far.astype(np.float64), method), rtol=1e-9)
 
 
 def test_input_is_not_modified(rng):
@@ -187,8 +196,9 @@ def test_other_input_kinds(rng):
     F = np.asfortranarray(X)
     np.testing.assert_array_equal(fastclust.linkage_vector(F, "ward"), R)
     ints = rng.integers(0, 100, size=(50, 2))
-    np.testing.assert_array_equal(fastclust.linkage_vector(ints),
-                                  fastclust.linkage(ints.astype(float), "single"))
+    np.testing.assert_array_equal(fastclust.linkage_vector(ints, algorithm="prim"),
+                                  fastclust.linkage(ints.astype(float), "single",
+                                                    algorithm="matrix"))
     two = fastclust.linkage_vector([[0.0], [3.0]], "centroid")
     np.testing.assert_array_equal(two, [[0, 1, 3, 2]])
 

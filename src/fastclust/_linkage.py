@@ -184,6 +184,12 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     from ._linkage_vector import _kdtree_pays_off
     if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *X.shape):
         return None
+    if algorithm == "auto":
+        from ._linkage_vector import _check_no_overflow
+        try:
+            _check_no_overflow(X)      # the KD-tree's guard is stricter than the matrix path
+        except ValueError:
+            return None
     warn_if_square_distance_matrix(X)
     from ._linkage_vector import _kdtree_single
     return _kdtree_single(X, "euclidean", None, workers)
