@@ -3,8 +3,10 @@
 It follows scikit-learn's estimator conventions (parameters stored by the
 constructor, get_params / set_params, fit returning self, fitted attributes
 ending in an underscore) without importing scikit-learn; when scikit-learn is
-installed it passes ``sklearn.utils.estimator_checks.check_estimator`` and works
-inside a ``Pipeline``.
+installed it passes ``sklearn.utils.estimator_checks.check_estimator`` in its
+``n_clusters`` configurations (with ``distance_threshold`` set, the checks that
+set ``n_clusters`` as well fail by design, as for scikit-learn's own
+AgglomerativeClustering) and works inside a ``Pipeline``.
 """
 from __future__ import annotations
 
