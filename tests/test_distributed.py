@@ -1,8 +1,12 @@
 """fastclust.distributed.linkage: the same Z as fastclust.linkage, on Dask and on a thread pool.
 
 The references are fastclust.linkage on the same data (itself tested against
-SciPy, fastcluster and the naive O(n^3) oracle elsewhere) and, for ties in
-Ward's linkage, the tie-proof replay of _naive.check_merges_at_global_minimum.
+SciPy, fastcluster and the naive O(n^3) oracle elsewhere) and, for Ward's
+linkage with ties, fastclust.linkage_vector (the same centroid arithmetic, so
+the same bits). Both sides break ties by the same greedy (distance, slot, slot)
+rule; where the arithmetic does not depend on the order of the merges (single,
+complete; weighted on integers) Z must be identical on tied data too. For the
+rest, the tie-proof replay of _naive.check_merges_at_global_minimum.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ def _data(kind: str, rng, n: int = 300, d: int = 3) -> np.ndarray:
         return rng.standard_normal((n, d))
     if kind == "ties":                       # a small integer grid: many equal distances
         return rng.integers(0, 5, (n, 2)).astype(np.float64)
+    if kind == "line ties":                  # 1-D integers: duplicates, equal gaps, exact sums
+        return rng.integers(0, 40, (n, 1)).astype(np.float64)
     if kind == "duplicates":                 # zero distances
         base = rng.standard_normal((n // 3, d))
         return base[rng.integers(0, base.shape[0], n)]
@@ -139,10 +145,14 @@ def test_ward_chain_many_rounds(rng):
     assert {r["where"] for r in log[1:]} == {"client"}   # small rounds stay on the client
 
 
-@pytest.mark.parametrize("kind", ["ties", "duplicates"])
-def test_ward_ties_consistent(rng, kind):
+@pytest.mark.parametrize("local_work", [_rac.LOCAL_WORK, 0])
+@pytest.mark.parametrize("kind", ["ties", "duplicates", "line ties", "random"])
+def test_ward_identical_to_linkage_vector(rng, kind, local_work, monkeypatch):
+    """Ties included: the same tie rule and the same centroid arithmetic as linkage_vector."""
+    monkeypatch.setattr(_rac, "LOCAL_WORK", local_work)   # 0: every round as tasks
     X = _data(kind, rng, n=120)
     Z = fd.linkage(X, "ward", block_size=17)
+    np.testing.assert_array_equal(Z, fastclust.linkage_vector(X, "ward"))
     check_linkage_invariants(Z, X.shape[0], "ward")
     check_merges_at_global_minimum(fastclust.pdist(X), Z, "ward")
 
@@ -168,6 +178,23 @@ def test_matrix_methods_tie_free(rng, method, kind, block_size):
     Z = fd.linkage(X, method, block_size=block_size, progress=log.append)
     _matrix_equal(Z, fastclust.linkage(X, method), method)
     assert log[-1]["clusters"] == 1 and sum(r["merges"] for r in log) == X.shape[0] - 1
+
+
+@pytest.mark.parametrize("block_size", [1000, 17, 1])
+@pytest.mark.parametrize("kind", ["ties", "duplicates", "line ties"])
+def test_complete_ties_identical(rng, kind, block_size):
+    """Maxima only: the same bits whatever the merge order, so the tie rule decides alone."""
+    X = _data(kind, rng, n=120)
+    for metric in ("euclidean", "cityblock"):
+        Z = fd.linkage(X, "complete", metric, block_size=block_size)
+        np.testing.assert_array_equal(Z, fastclust.linkage(X, "complete", metric))
+
+
+def test_weighted_ties_identical_when_exact(rng):
+    """Integer distances (1-D cityblock): every halving and sum is exact, so Z is identical."""
+    X = _data("line ties", rng, n=120)
+    Z = fd.linkage(X, "weighted", "cityblock", block_size=17)
+    np.testing.assert_array_equal(Z, fastclust.linkage(X, "weighted", "cityblock"))
 
 
 @pytest.mark.parametrize("method", MATRIX_METHODS)
@@ -323,6 +350,17 @@ def test_dask_cluster_single_ties_and_chain(rng, client, kind):
     np.testing.assert_array_equal(Z, fastclust.linkage(X, "single"))
 
 
+@pytest.mark.parametrize("kind", ["ties", "duplicates"])
+def test_dask_cluster_ties_complete_and_ward(rng, client, kind, monkeypatch):
+    import dask.array as da
+
+    monkeypatch.setattr(_rac, "LOCAL_WORK", 0)
+    X = _data(kind, rng, n=150)
+    Xd = da.from_array(X, chunks=((40, 70, 40), X.shape[1]))
+    np.testing.assert_array_equal(fd.linkage(Xd, "complete"), fastclust.linkage(X, "complete"))
+    np.testing.assert_array_equal(fd.linkage(Xd, "ward"), fastclust.linkage_vector(X, "ward"))
+
+
 def test_dask_default_scheduler_float32_and_column_chunks(rng):
     """Without a Client: Dask's threaded scheduler; float32 and split columns are fixed up."""
     da = pytest.importorskip("dask.array")
@@ -432,9 +470,13 @@ def test_single_identical_on_tied_grids(points, block_size, knn, contract):
     block_size=st.integers(1, 9),
     method=st.sampled_from(["complete", "average", "weighted", "ward"]),
 )
-def test_rac_consistent_on_tied_lines(points, block_size, method):
-    """With ties the RAC trees are valid and every merge is at the current minimum."""
+def test_rac_on_tied_lines(points, block_size, method):
+    """Integer lines: identical Z where the arithmetic is order-free, valid trees everywhere."""
     X = np.array(points, dtype=np.float64)[:, None]
     Z = fd.linkage(X, method, block_size=block_size, workers=1)
     check_linkage_invariants(Z, X.shape[0], method)
     check_merges_at_global_minimum(fastclust.pdist(X), Z, method)
+    if method in ("complete", "weighted"):     # maxima; exact halvings of integers
+        np.testing.assert_array_equal(Z, fastclust.linkage(X, method))
+    elif method == "ward":                     # the same centroid arithmetic
+        np.testing.assert_array_equal(Z, fastclust.linkage_vector(X, "ward"))

@@ -5,7 +5,11 @@ exactly. Tied input has several correct answers, so there the tests check
 what holds for all of them: the structure of Z, monotone heights, and that
 every merge happens at the current global minimum (fastcluster's check).
 Single linkage has a documented tie rule (Kruskal on (d, i, j)) and must equal
-it exactly, on the Prim/contraction path and on the Boruvka path.
+it exactly, on the Prim/contraction path and on the Boruvka path. The
+NN-chain methods have one too (the greedy order on (d, slot, slot), which is
+naive_linkage's); where the arithmetic cannot depend on the order of the
+merges (complete: maxima; weighted on integers: exact halvings) they must
+equal the naive algorithm bit for bit on tied input.
 """
 from __future__ import annotations
 
@@ -141,6 +145,44 @@ def test_boruvka_public_path_follows_kruskal_rule_on_ties(rng):
     np.testing.assert_array_equal(fastclust.linkage(yi, "single", workers=1), kruskal_linkage(yi))
 
 
+def _order_free_cases(rng, n):
+    """Tied inputs on which weighted linkage's halvings and sums are exact (integers)."""
+    cases = tied_inputs(rng, "weighted", n)
+    return {name: y for name, y in cases.items() if np.array_equal(y, np.round(y))}
+
+
+@pytest.mark.parametrize("n", (2, 3, 5, 9, 17, 30, 64))
+def test_nn_chain_follows_greedy_rule_on_ties(n, rng):
+    """complete: the chain's tree, rows and heights are the greedy (d, slot, slot) ones.
+
+    Only maxima are taken, so the heights cannot depend on the order in which the
+    chain made the merges; every difference would be the tie rule's.
+    """
+    for name, y in tied_inputs(rng, "complete", n).items():
+        np.testing.assert_array_equal(fastclust.linkage(y, "complete"),
+                                      naive_linkage(y, "complete"), err_msg=name)
+    for name, y in _order_free_cases(rng, n).items():
+        np.testing.assert_array_equal(fastclust.linkage(y, "weighted"),
+                                      naive_linkage(y, "weighted"), err_msg=name)
+
+
+def test_nn_chain_tie_rule_differs_from_scipys_on_purpose():
+    """Points 0..3 at 2, 5, 1, 3: {0, 2} merge at 1; then d({0, 2}, 3) = d(1, 3) = 2.
+
+    The greedy rule takes the pair with the lower slots, ({0, 2}, 3). SciPy's
+    chain (merged clusters take the higher slot, prefer the previous element)
+    merges {1, 3} first: another of the two valid trees, as documented.
+    """
+    X = np.array([[2.0], [5.0], [1.0], [3.0]])
+    y = condensed_from_points(X)
+    Z = fastclust.linkage(y, "complete")
+    np.testing.assert_array_equal(Z, [[0, 2, 1, 2], [3, 4, 2, 3], [1, 5, 4, 4]])
+    np.testing.assert_array_equal(Z, naive_linkage(y, "complete"))
+    hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
+    np.testing.assert_array_equal(hierarchy.linkage(y, "complete"),
+                                  [[0, 2, 1, 2], [1, 3, 2, 2], [4, 5, 4, 4]])
+
+
 def test_all_equal_distances():
     # All distances equal: every method merges at the same height, ids stay valid.
     n = 6
@@ -218,6 +260,8 @@ def test_hypothesis_tied_dissimilarities(y, method):
     check_merges_at_global_minimum(y, Z, method)
     if method == "single":
         np.testing.assert_array_equal(Z, kruskal_linkage(y))
+    elif method in ("complete", "weighted"):   # order-free arithmetic on integers
+        np.testing.assert_array_equal(Z, naive_linkage(y, method))
 
 
 @given(X=integer_points(), method=st.sampled_from(METHODS))

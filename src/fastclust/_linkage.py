@@ -107,11 +107,18 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     - single: Kruskal's order on the edges sorted by (distance, smaller
       observation, larger observation); the spanning tree is the unique
       minimum under that order.
-    - complete, average, weighted, ward: a nearest-neighbour search prefers
-      the previous chain element, then the lowest cluster slot (the merged
-      cluster keeps the smaller of its two slots); the chain starts at the
-      lowest active slot, or at the cluster just made when it runs empty;
-      equal heights keep the order in which merges were made.
+    - complete, average, weighted, ward: pairs of clusters are ordered by
+      (distance, smaller slot, larger slot), a cluster's slot being its
+      smallest observation. The merges are those of the greedy algorithm
+      that always merges the least pair under this order, and Z lists them
+      in that order, wherever the chain started. `linkage_vector` (ward) and
+      `fastclust.distributed.linkage` follow the same rule, so their trees
+      agree with this one on tied data too, up to rounding: complete linkage
+      (maxima only) always agrees bit for bit; for the others, two distances
+      that are equal in exact arithmetic but computed along different paths
+      can differ in the last bit, and such a tie may then be broken the
+      other way. SciPy's chain prefers its previous element on ties and can
+      return another of the equally valid trees.
     - centroid, median: the pair with the smallest (lower bound, slot) in the
       heap, the lowest slot within a row (the merged cluster keeps the larger
       slot).
@@ -329,10 +336,10 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
     raise_for_status(status, spec.name)
     if scale != 1.0:
         h /= scale                              # exact: a power of two
-    if spec.algorithm == "mst":
-        order = np.lexsort((b, a, h))          # Kruskal order: (height, i, j)
-    elif spec.algorithm == "nn_chain":
-        order = np.argsort(h, kind="stable")   # reducible: sorted merges stay valid
+    if spec.algorithm in ("mst", "nn_chain"):
+        # mst: Kruskal's order (height, i, j) of the edges; nn_chain: the greedy order
+        # (height, slot a, slot b), which a reducible linkage's merges follow
+        order = np.lexsort((b, a, h))
     else:
         order = np.arange(n - 1)               # inversions: keep the merge order
     label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)

@@ -104,7 +104,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        ) noexcept nogil:
     cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
     cdef index_t i, nn_a, work = 0
-    cdef double best, d_prev, d_ab
+    cdef double best, d_ab
     for t in range(n):
         act[t] = t
         act_base[t] = row_base(n, t)   # act_base[t] + j is pair (act[t], j): no multiply in the walks
@@ -123,13 +123,15 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
             if y < 0:
                 return STATUS_BUG        # no finite candidate: cannot happen on finite input
             work += m
-            if chain_len >= 2:
-                # Prefer the previous chain element on ties: that keeps the chain finite.
-                prev = chain[chain_len - 2]
-                d_prev = D[row_base(n, prev) + x] if prev < x else D[row_base(n, x) + prev]
-                if not best < d_prev:
-                    best = d_prev
-                    break
+            # Pairs are ordered by (distance, smaller slot, larger slot), a strict total
+            # order, and scan() returns x's least pair under it (lowest slot on ties).
+            # The chain stops exactly when that is the previous element: a reciprocal
+            # pair under the total order. Every link is strictly less than the one
+            # before, so the chain is finite; and the merges are those of the greedy
+            # algorithm under the same order, which RAC (fastclust.distributed) also
+            # reproduces, whatever order the chain visits the clusters in.
+            if chain_len >= 2 and y == chain[chain_len - 2]:
+                break
             chain[chain_len] = y
             chain_len += 1
             if chain_len > m:

@@ -410,12 +410,6 @@ cdef inline double sq_at(const floating* CT, const Layout* L, index_t p,
     return acc
 
 
-cdef inline double ward_at(const floating* CT, const Layout* L, index_t p,
-                           index_t q) noexcept nogil:
-    """Squared Ward distance 2 (s_p s_q / (s_p + s_q)) ||c_p - c_q||^2 of positions p, q."""
-    return 2.0 * (L.sz[p] * L.sz[q] / (L.sz[p] + L.sz[q])) * sq_at(CT, L, p, q)
-
-
 cdef inline void dist_row(const floating* CT, Layout* L, index_t p, index_t q0, index_t q1,
                           bint ward, int workers) noexcept nogil:
     """L.row[q] = distance of positions p and q (+ pen[q]) for q in [q0, q1)."""
@@ -522,16 +516,14 @@ cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p,
                             index_t q) noexcept nogil:
     """Position p becomes the union of p and q (median: the midpoint of the centroids)."""
     cdef index_t k
-    cdef double w_p, w_q, s_p = L.sz[p], s_q = L.sz[q]
-    if method == METHOD_MEDIAN:
-        w_p = 0.5
-        w_q = 0.5
-    else:
-        w_p = s_p / (s_p + s_q)
-        w_q = s_q / (s_p + s_q)
+    cdef double c_p, w_q, s_p = L.sz[p], s_q = L.sz[q]
+    w_q = 0.5 if method == METHOD_MEDIAN else s_q / (s_p + s_q)
     for k in range(L.d):
-        CT[k * L.ld + p] = <floating>(w_p * <double>CT[k * L.ld + p]
-                                      + w_q * <double>CT[k * L.ld + q])
+        # c_p + w_q (c_q - c_p), not w_p c_p + w_q c_q: equal centroids (duplicate
+        # points) stay exactly equal, so their distance stays exactly 0, as it does
+        # under Lance-Williams updates in linkage (and ties among them are exact ties)
+        c_p = <double>CT[k * L.ld + p]
+        CT[k * L.ld + p] = <floating>(c_p + w_q * (<double>CT[k * L.ld + q] - c_p))
     L.sz[p] = s_p + s_q
 
 
@@ -541,8 +533,8 @@ cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p,
 
 cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
                    index_t* out_a, index_t* out_b, double* out_h) noexcept nogil:
-    cdef index_t top = 0, a, b, pa, pb, prev, x, y, step = 0, work = 0, q
-    cdef double bd, d_prev
+    cdef index_t top = 0, a, b, pa, pb, x, y, step = 0, work = 0, q
+    cdef double bd
     while L.live > 1:
         if top == 0:
             q = 0
@@ -558,12 +550,9 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
         if pb < 0:
             return STATUS_BUG
         b = L.act[pb]
-        if top >= 2:
-            prev = chain[top - 2]
-            d_prev = ward_at(CT, L, pa, L.where_[prev])
-            if d_prev <= bd:             # ties keep the chain's predecessor: termination
-                b = prev
-                bd = d_prev
+        # The least (distance, lowest slot) neighbour: a strict total order on the pairs,
+        # so the chain is finite and stops at a reciprocal pair under that order, the
+        # rule of fastclust.linkage's NN-chain (_nn_chain.pyx) and of fastclust.distributed.
         work += L.cnt * (L.d + 4)
         if top >= 2 and b == chain[top - 2]:
             top -= 2

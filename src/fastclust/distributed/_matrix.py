@@ -22,7 +22,9 @@ the same hierarchy as merging them one by one. Complete linkage only takes
 maxima: its heights are the input distances, bit for bit.
 
 Ties: a row's nearest neighbour is its least (distance, slot), the slot of a
-cluster being its smallest observation.
+cluster being its smallest observation: with pairs ordered by (distance,
+smaller slot, larger slot) the mutual pairs are those of the greedy algorithm,
+as in fastclust.linkage's NN-chain, and Z lists the merges in that order.
 """
 from __future__ import annotations
 

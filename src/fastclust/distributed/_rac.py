@@ -13,15 +13,18 @@ per query); rounds with little work run on the client, since chain-shaped data
 needs up to n/2 rounds of a few queries each.
 
 Distances: the squared Ward distance of clusters a, b is
-``2 n_a n_b / (n_a + n_b) ||c_a - c_b||^2`` (_blocks.ward_scan); for two points
-it is their squared Euclidean distance, bit for bit as fastclust.pdist
-computes it, so the first merges have exactly fastclust.linkage's heights.
-Later heights come from centroids rather than from Lance-Williams updates of
-the distances, and agree to rounding (about 1e-12 relative).
+``2 n_a n_b / (n_a + n_b) ||c_a - c_b||^2`` (_blocks.ward_scan) and a merged
+centroid is ``c_a + (c_b - c_a) n_b / (n_a + n_b)``: the same operations as
+fastclust.linkage_vector's Ward chain (_vector.pyx), so the two agree bit for
+bit. For two points the distance is their squared Euclidean distance, bit for
+bit as fastclust.pdist computes it, so the first merges have exactly
+fastclust.linkage's heights; later ones agree with its Lance-Williams updates
+to rounding (about 1e-12 relative).
 
 Ties: a cluster's nearest neighbour is the least (distance, id), where a
-cluster's id is the smallest observation in it; merges are recorded round by
-round, in increasing id within a round, and Z sorts them by height (stable).
+cluster's id is the smallest observation in it; with pairs ordered by
+(distance, smaller id, larger id) the mutual pairs are those of the greedy
+algorithm, and Z lists the merges in that order (height, a, b).
 """
 from __future__ import annotations
 
@@ -118,7 +121,9 @@ def ward_merges(runner, n: int, report):
         na, nb = size[A], size[B]
         out_a.append(A), out_b.append(B), out_h.append(np.sqrt(nn_d[A]))
         total = na + nb
-        cent[A] = (na[:, None] * cent[A] + nb[:, None] * cent[B]) / total[:, None]
+        # a + (b - a) w rather than (n_a a + n_b b) / (n_a + n_b): equal centroids (duplicate
+        # points) stay exactly equal, so their distance stays exactly 0, as in Lance-Williams
+        cent[A] += (cent[B] - cent[A]) * (nb / total)[:, None]
         size[A] = total
         active[B] = False
         merged[A] = merged[B] = True
