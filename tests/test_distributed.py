@@ -11,6 +11,7 @@ rest, the tie-proof replay of _naive.check_merges_at_global_minimum.
 from __future__ import annotations
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -396,6 +397,44 @@ def test_dask_errors(rng):
     V = X.var(axis=0, ddof=1)
     Z = fd.linkage(Xd, "single", "seuclidean", metric_kwargs={"V": V})
     np.testing.assert_array_equal(Z, fastclust.linkage(X, "single", "seuclidean"))
+
+
+def test_dask_dice_error_names_the_global_row(rng):
+    da = pytest.importorskip("dask.array")
+    X = rng.integers(0, 2, (20, 3)).astype(np.float64)
+    X[13, 1] = 0.5                                   # row 3 of the third chunk
+    with pytest.raises(ValueError, match=r"metric='dice'; entry \[13, 1\] is 0.5"):
+        fd.linkage(da.from_array(X, chunks=5), "single", "dice")
+
+
+@pytest.mark.parametrize("dask_input", [False, True])
+def test_square_distance_matrix_warns_at_the_callers_line(rng, dask_input):
+    """As fastclust.linkage (and SciPy): observations that look like a distance matrix."""
+    D = fastclust.squareform(fastclust.pdist(rng.standard_normal((6, 2))))
+    if dask_input:
+        da = pytest.importorskip("dask.array")
+        D = da.from_array(D, chunks=3)
+    with pytest.warns(fastclust.ClusterWarning, match="looks like a distance matrix") as rec:
+        fd.linkage(D, "single")
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                # not square: no warning
+        fd.linkage(rng.standard_normal((6, 2)), "single")
+
+
+def test_block_kernels_check_shapes():
+    """Internal, but a wrong shape must not read or write out of bounds."""
+    from fastclust import _blocks
+
+    Q = np.zeros((3, 2))
+    ids = np.arange(3, dtype=np.intp)
+    with pytest.raises(ValueError, match="internal error in fastclust._blocks"):
+        _blocks.ward_scan(Q, np.ones(3), ids, np.zeros((4, 2)), np.ones(4), np.arange(4),
+                          np.full(2, np.inf), np.zeros(2, dtype=np.intp))   # best: 2, not 3
+    with pytest.raises(ValueError, match="internal error in fastclust._blocks"):
+        _blocks.knn_scan(_blocks.SOURCE_EUCLIDEAN, Q, np.zeros((4, 3)), np.zeros((0, 0)),
+                         ids, np.arange(4, dtype=np.intp), np.full((3, 2), np.inf),
+                         np.zeros((3, 2), dtype=np.intp))                  # d: 2 vs 3
 
 
 @pytest.mark.parametrize("method", MATRIX_METHODS)

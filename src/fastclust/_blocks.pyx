@@ -59,9 +59,21 @@ cdef inline bint key_less(double d1, index_t k1, double d2, index_t k2) noexcept
     return d1 < d2 or (d1 == d2 and k1 < k2)
 
 
+cdef inline void need(bint ok, str what) except *:
+    """The wrappers are internal, but a wrong shape would read or write out of bounds."""
+    if not ok:
+        raise ValueError(f"internal error in fastclust._blocks: {what}")
+
+
 cdef Block make_block(int source, const double[:, ::1] XR, const double[:, ::1] XC,
-                      const double[:, ::1] D):
+                      const double[:, ::1] D, index_t nr, index_t nc) except *:
     cdef Block blk
+    if source == SRC_MATRIX:
+        need(D.shape[0] == nr and D.shape[1] == nc, "D must have shape (rows, columns)")
+    else:
+        need(XR.shape[0] == nr and XC.shape[0] == nc
+             and (nr == 0 or nc == 0 or XR.shape[1] == XC.shape[1]),
+             "XR and XC must have one row per id and the same number of columns")
     blk.source = source
     blk.XR = NULL
     blk.XC = NULL
@@ -169,8 +181,11 @@ def knn_pair_scan(int source,                  # in: SOURCE_* code
     Returns 0, or 1 + a * nc + b for the first pair whose distance is NaN or
     infinite.
     """
-    cdef Block blk = make_block(source, XR, XC, D)
     cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0], k = row_d.shape[1], bad
+    cdef Block blk = make_block(source, XR, XC, D, nr, nc)
+    need(row_d.shape[0] == nr and row_j.shape[0] == nr and row_j.shape[1] == k
+         and col_d.shape[0] == nc and col_j.shape[0] == nc and col_d.shape[1] == k
+         and col_j.shape[1] == k, "the k-lists must have shape (rows or columns, k)")
     if nr == 0 or nc == 0 or k == 0:
         return 0
     with nogil:
@@ -195,8 +210,10 @@ def knn_scan(int source,                       # in: SOURCE_* code
     Returns 0, or 1 + a * nc + b for the first pair (a, b) whose distance is
     NaN or infinite (such pairs are left out).
     """
-    cdef Block blk = make_block(source, XR, XC, D)
     cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0], k = out_d.shape[1], bad
+    cdef Block blk = make_block(source, XR, XC, D, nr, nc)
+    need(out_d.shape[0] == nr and out_j.shape[0] == nr and out_j.shape[1] == k,
+         "out_d and out_j must have shape (rows, k)")
     if nr == 0 or nc == 0 or k == 0:
         return 0
     with nogil:
@@ -242,8 +259,10 @@ def boruvka_scan(int source,                   # in: SOURCE_* code
     The edge of row i is the least (distance, j) over columns j with
     col_comp != row_comp. Returns a status code.
     """
-    cdef Block blk = make_block(source, XR, XC, D)
     cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0]
+    cdef Block blk = make_block(source, XR, XC, D, nr, nc)
+    need(row_comp.shape[0] == nr and col_comp.shape[0] == nc and best_d.shape[0] == nr
+         and best_j.shape[0] == nr, "one component and one best edge per id")
     if nr == 0 or nc == 0:
         return STATUS_OK
     with nogil:
@@ -290,8 +309,14 @@ def contract_scan(int source,                  # in: SOURCE_* code
     Cd[p, q] (p < q) is the least (distance, condensed offset) over edges
     between components p and q. Returns a status code.
     """
-    cdef Block blk = make_block(source, XR, XC, D)
-    cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0], K = Cd.shape[0]
+    cdef index_t nr = row_ids.shape[0], nc = col_ids.shape[0], K = Cd.shape[0], t
+    cdef Block blk = make_block(source, XR, XC, D, nr, nc)
+    need(row_comp.shape[0] == nr and col_comp.shape[0] == nc and Cd.shape[1] == K
+         and Ck.shape[0] == K and Ck.shape[1] == K, "Cd and Ck must be K x K, one component per id")
+    for t in range(nr):
+        need(0 <= row_comp[t] < K, "components must lie in 0..K-1")
+    for t in range(nc):
+        need(0 <= col_comp[t] < K, "components must lie in 0..K-1")
     if nr == 0 or nc == 0 or K == 0:
         return STATUS_OK
     with nogil:
@@ -346,6 +371,9 @@ def ward_scan(const double[:, ::1] Q,         # in: (nq, d) query centroids
     Returns 0, or 1 + a * nc + b for the first pair whose distance overflowed.
     """
     cdef index_t nq = q_ids.shape[0], nc = c_ids.shape[0], d = Q.shape[1], bad
+    need(Q.shape[0] == nq and q_size.shape[0] == nq and best_d.shape[0] == nq
+         and best_j.shape[0] == nq and C.shape[0] == nc and c_size.shape[0] == nc
+         and C.shape[1] == d, "one centroid, size and id per query and per candidate")
     if nq == 0 or nc == 0:
         return 0
     with nogil:

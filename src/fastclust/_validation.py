@@ -159,8 +159,13 @@ def caller_stacklevel() -> int:
     import sys
 
     package_dir = os.path.dirname(os.path.abspath(__file__))
+
+    def inside(frame) -> bool:            # fastclust/ or a subpackage (fastclust/distributed/)
+        where = os.path.dirname(os.path.abspath(frame.f_code.co_filename))
+        return where == package_dir or where.startswith(package_dir + os.sep)
+
     frame, level = sys._getframe(1), 1
-    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == package_dir:
+    while frame is not None and inside(frame):
         frame, level = frame.f_back, level + 1
     return level
 

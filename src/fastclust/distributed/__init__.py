@@ -18,7 +18,6 @@ __all__ = ["linkage"]
 
 _EXTRA = "fastclust[distributed]"
 _METHODS = ("single", "complete", "average", "weighted", "ward", "centroid", "median")
-_SUPPORTED = ("single", "complete", "average", "weighted", "ward")
 
 
 def _require_dask():
@@ -255,11 +254,6 @@ def _check_method(method) -> str:
             f"`method={name!r}` is not reducible, so it has no exact parallel algorithm: "
             f"use fastclust.linkage_vector, which needs O(n d) memory on one machine, or "
             f"fastclust.linkage.")
-    if name not in _SUPPORTED:
-        raise ValueError(
-            f"`method={name!r}` is not available in fastclust.distributed yet (it needs the "
-            f"distance matrix split across workers); supported: 'single', 'ward'. Use "
-            f"fastclust.linkage on one machine.")
     return name
 
 
@@ -313,6 +307,24 @@ def _local_runner(X, name: str, kwargs: dict, block_size, workers):
     return LocalRunner(X, bounds, threads), mp
 
 
+def _warn_if_square_distance_matrix_dask(X, da) -> None:
+    """The Dask form of _validation.warn_if_square_distance_matrix (same test, same warning)."""
+    import warnings
+
+    from .._validation import ClusterWarning, caller_stacklevel
+
+    looks = da.all(X >= 0) & da.allclose(da.diag(X), 0) & da.allclose(X, X.T)
+    if X.shape[0] > 1 and bool(looks.compute()):
+        warnings.warn(
+            "The observation matrix is square, symmetric, non-negative and has a zero "
+            "diagonal: it looks like a distance matrix. Pass the condensed distances "
+            "(fastclust.squareform) to fastclust.linkage instead; fastclust.distributed "
+            "needs observations.",
+            ClusterWarning,
+            stacklevel=caller_stacklevel(),
+        )
+
+
 def _is_int(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
@@ -348,8 +360,17 @@ def _dask_runner(X, name: str, kwargs: dict):
         i = int(np.argmin(row_ok))
         raise ValueError(f"`X` must contain only finite values; row {i} has a NaN or "
                          f"infinite entry.")
+    if n == d:                             # as for NumPy input (and SciPy): O(n d) more work
+        _warn_if_square_distance_matrix_dask(X, da)
     mp, _ = _metric(name, kwargs, np.zeros((1, d)))
-    if name in ("correlation", "dice"):    # centre the rows / check 0-1 values, per block
+    if name == "dice":                     # only 0 and 1, checked where the blocks are
+        bad_rows = ((X != 0) & (X != 1)).any(axis=1).compute()
+        if bad_rows.any():
+            i = int(np.argmax(bad_rows))
+            j = int(np.argmax(((X[i] != 0) & (X[i] != 1)).compute()))
+            raise ValueError(f"`X` must be boolean (or hold only 0 and 1) for metric='dice'; "
+                             f"entry [{i}, {j}] is {float(X[i, j].compute())}.")
+    if name == "correlation":              # centre the rows, per block, as pdist does
         from .._distance import _prepare
 
         X = X.map_blocks(lambda b: _prepare(name, [(np.ascontiguousarray(b), "X")],

@@ -7,6 +7,10 @@ active clusters; every mutual pair of nearest neighbours then merges. Ward's
 linkage is reducible (d(k, a u b) >= min(d(k, a), d(k, b))), so a cluster
 whose neighbour did not merge keeps it, and merging all mutual pairs at once
 gives the same hierarchy as merging them one by one (Sumengen et al., 2021).
+With ties broken by slot (below) this holds for the total order too: the new
+cluster's pair with k is never less than k's kept pair, whose slots differ.
+It is an argument in exact arithmetic; a merged cluster that comes closer
+than k's kept neighbour by rounding alone is not re-queried.
 
 Large query rounds run as Dask tasks (query blocks x candidate blocks, reduced
 per query); rounds with little work run on the client, since chain-shaped data
