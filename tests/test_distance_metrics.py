@@ -144,6 +144,26 @@ def test_zero_rows_and_denominators():
     np.testing.assert_array_equal(fastclust.pdist(W, "cosine", w=[1, 2, 3]), want)
 
 
+@pytest.mark.parametrize("metric", ["cosine", "correlation"])
+def test_vectorised_cosine_rows_equal_the_scalar_formula(rng, metric):
+    """Unweighted rows take the vectorised kernel; w = 1 takes the scalar pair loop.
+
+    Multiplying by 1 is exact, so both compute the same operations: equal bits,
+    for every tail length of the 16- and 4-column blocks and for cdist too.
+    """
+    for n in (2, 5, 17, 38):
+        X = rng.normal(size=(n, 9))
+        X[n // 2] = 0.0                                   # a zero row: NaN, both ways
+        ones = np.ones(9)
+        np.testing.assert_array_equal(fastclust.pdist(X, metric),
+                                      fastclust.pdist(X, metric, w=ones))
+        np.testing.assert_array_equal(fastclust.cdist(X, X[::-1], metric),
+                                      fastclust.cdist(X, X[::-1], metric, w=ones))
+        for dtype in (np.float32,):
+            np.testing.assert_array_equal(fastclust.pdist(X, metric, dtype=dtype),
+                                          fastclust.pdist(X, metric, w=ones, dtype=dtype))
+
+
 def test_boolean_on_arbitrary_values_match_scipy(rng):
     X = rng.normal(size=(20, 6))
     X[rng.random(X.shape) < 0.5] = 0.0

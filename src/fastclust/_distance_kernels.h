@@ -1,5 +1,6 @@
 /* Vectorised unweighted rows of pdist / cdist (euclidean, sqeuclidean,
- * cityblock, chebyshev), see _metrics.pyx.
+ * cityblock, chebyshev; cosine and correlation with precomputed norms), see
+ * _metrics.pyx.
  *
  * The columns are read from a transposed float64 copy XT (d rows of leading
  * dimension ld), so that four consecutive columns j..j+3 sit in one AVX2
@@ -126,6 +127,86 @@ FC_DEFINE_ROW_AVX2(fc_row_avx2_cit_f32, float, FC_STORE_F32, FC_ROW_CITYBLOCK)
 FC_DEFINE_ROW_AVX2(fc_row_avx2_che_f32, float, FC_STORE_F32, FC_ROW_CHEBYSHEV)
 #endif
 
+/* Cosine rows (correlation: the same on centred rows): out[j] = 1 - clip(dot / (n_i n_j))
+ * with dot = sum_k x_i[k] x_j[k] in k order and the norms precomputed, the
+ * operations of pair_distance()'s cosine branch. The clip keeps NaN (a zero
+ * row): min_pd(1, c) and max_pd(-1, c) return c when c is NaN. */
+#define FC_COSINE_SCALAR(OUT_T)                                                  \
+    for (; j < j1; ++j) {                                                        \
+        double acc = 0.0;                                                        \
+        for (ptrdiff_t k = 0; k < d; ++k)                                        \
+            acc += xi[k] * XT[k * ld + j];                                       \
+        double c = acc / (norm_i * norms[j]);                                    \
+        if (c > 1.0) c = 1.0;                                                    \
+        else if (c < -1.0) c = -1.0;                                             \
+        out[j] = (OUT_T)(1.0 - c);                                               \
+    }
+
+#define FC_DEFINE_COSINE_SCALAR(SUFFIX, OUT_T)                                   \
+static void fc_cosine_row_scalar_##SUFFIX(const double *xi, double norm_i,       \
+        const double *XT, ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, \
+        const double *norms, OUT_T *out)                                         \
+{                                                                                \
+    ptrdiff_t j = j0;                                                            \
+    FC_COSINE_SCALAR(OUT_T)                                                      \
+}
+
+FC_DEFINE_COSINE_SCALAR(f64, double)
+FC_DEFINE_COSINE_SCALAR(f32, float)
+
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#define FC_COSINE_FINISH(a, jj)                                                  \
+    _mm256_sub_pd(one, _mm256_max_pd(minus_one, _mm256_min_pd(one,              \
+        _mm256_div_pd(a, _mm256_mul_pd(ni, _mm256_loadu_pd(norms + (jj)))))))
+
+#define FC_DEFINE_COSINE_AVX2(SUFFIX, OUT_T, STORE4)                             \
+__attribute__((target("avx2")))                                                  \
+static void fc_cosine_row_avx2_##SUFFIX(const double *xi, double norm_i,         \
+        const double *XT, ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, \
+        const double *norms, OUT_T *out)                                         \
+{                                                                                \
+    const __m256d one = _mm256_set1_pd(1.0), minus_one = _mm256_set1_pd(-1.0);   \
+    const __m256d ni = _mm256_set1_pd(norm_i);                                   \
+    ptrdiff_t j = j0;                                                            \
+    for (; j + 16 <= j1; j += 16) {                                              \
+        __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;             \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            const double *row = XT + k * ld + j;                                 \
+            __m256d x = _mm256_set1_pd(xi[k]);                                   \
+            a0 = _mm256_add_pd(a0, _mm256_mul_pd(x, _mm256_loadu_pd(row)));      \
+            a1 = _mm256_add_pd(a1, _mm256_mul_pd(x, _mm256_loadu_pd(row + 4)));  \
+            a2 = _mm256_add_pd(a2, _mm256_mul_pd(x, _mm256_loadu_pd(row + 8)));  \
+            a3 = _mm256_add_pd(a3, _mm256_mul_pd(x, _mm256_loadu_pd(row + 12))); \
+        }                                                                        \
+        STORE4(out + j, FC_COSINE_FINISH(a0, j));                                \
+        STORE4(out + j + 4, FC_COSINE_FINISH(a1, j + 4));                        \
+        STORE4(out + j + 8, FC_COSINE_FINISH(a2, j + 8));                        \
+        STORE4(out + j + 12, FC_COSINE_FINISH(a3, j + 12));                      \
+    }                                                                            \
+    for (; j + 4 <= j1; j += 4) {                                                \
+        __m256d a0 = _mm256_setzero_pd();                                        \
+        for (ptrdiff_t k = 0; k < d; ++k)                                        \
+            a0 = _mm256_add_pd(a0, _mm256_mul_pd(_mm256_set1_pd(xi[k]),          \
+                                                 _mm256_loadu_pd(XT + k * ld + j))); \
+        STORE4(out + j, FC_COSINE_FINISH(a0, j));                                \
+    }                                                                            \
+    FC_COSINE_SCALAR(OUT_T)                                                      \
+}
+
+FC_DEFINE_COSINE_AVX2(f64, double, FC_STORE_F64)
+FC_DEFINE_COSINE_AVX2(f32, float, FC_STORE_F32)
+#define FC_COSINE_CALL(SUFFIX)                                                   \
+    do {                                                                         \
+        if (fc_have_avx2())                                                      \
+            fc_cosine_row_avx2_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out); \
+        else                                                                     \
+            fc_cosine_row_scalar_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out); \
+    } while (0)
+#else
+#define FC_COSINE_CALL(SUFFIX)                                                   \
+    fc_cosine_row_scalar_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out)
+#endif
+
 /* 1 when the vectorised rows will be used: an AVX2 CPU and FASTCLUST_NO_AVX2 unset. */
 static inline int fc_have_avx2(void)
 {
@@ -166,5 +247,16 @@ static inline void fc_metric_row_##SUFFIX(int kind, const double *xi, const doub
 
 FC_DEFINE_ROW(f64, double)
 FC_DEFINE_ROW(f32, float)
+
+#define FC_DEFINE_COSINE_ROW(SUFFIX, OUT_T)                                      \
+static inline void fc_cosine_row_##SUFFIX(const double *xi, double norm_i,       \
+        const double *XT, ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, \
+        const double *norms, OUT_T *out)                                         \
+{                                                                                \
+    FC_COSINE_CALL(SUFFIX);                                                      \
+}
+
+FC_DEFINE_COSINE_ROW(f64, double)
+FC_DEFINE_COSINE_ROW(f32, float)
 
 #endif
