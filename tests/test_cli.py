@@ -208,6 +208,42 @@ def test_kernels_report_progress(method, rng):
     assert counters.counters.tolist() == [7, 7, 7]
 
 
+@pytest.mark.parametrize("method, metric, algorithm", [
+    ("single", "euclidean", "prim"),          # vectorised Prim rows
+    ("single", "canberra", "prim"),           # Prim with pdist's per-pair code
+    ("ward", "euclidean", "auto"),            # NN-chain on centroids
+    ("centroid", "euclidean", "auto"),        # generic algorithm on centroids
+])
+def test_linkage_vector_reports_progress(method, metric, algorithm, rng):
+    """linkage_vector's kernels fill the counters while they run, monotone, to 100%."""
+    import threading
+    import time
+
+    from fastclust._progress import Progress, reporting
+    counters = Progress()
+    seen = []
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            seen.append(counters.snapshot())
+            time.sleep(0.001)
+
+    X = rng.random((5000, 3))
+    thread = threading.Thread(target=sample)
+    thread.start()
+    try:
+        with reporting(counters):
+            fastclust.linkage_vector(X, method, metric, algorithm=algorithm)
+    finally:
+        stop.set()
+        thread.join()
+    assert counters.snapshot() == ("merges", 1.0)
+    merges = [f for stage, f in seen if stage == "merges" and f is not None]
+    assert merges == sorted(merges)
+    assert any(0.0 < f < 1.0 for f in merges), seen[:5]
+
+
 # ---------------------------------------------------------------------------
 # fastclust cluster FILE
 
@@ -233,6 +269,61 @@ def test_cluster_tsv_without_header_to_files(tmp_path):
     assert rows == [["0", "0"], ["1", "0"], ["2", "1"], ["3", "1"], ["4", "2"]]
     np.testing.assert_array_equal(np.load(tmp_path / "Z.npy"),
                                   fastclust.linkage(POINTS, "single"))
+
+
+def test_cluster_low_memory_gives_the_same_clusters(tmp_path, rng, capsys, monkeypatch):
+    """--low-memory (linkage_vector), and the same choice made alone when memory is short."""
+    from fastclust import cli
+
+    X = rng.normal(size=(60, 3))
+    np.save(tmp_path / "x.npy", X)
+    monkeypatch.chdir(tmp_path)
+    for method in ("single", "ward", "centroid", "median"):
+        assert cli.main(["cluster", "x.npy", "--method", method, "--n-clusters", "4",
+                         "--linkage", f"{method}.npy", "-o", f"{method}.csv"]) == 0
+        assert "linkage_vector" not in capsys.readouterr().err
+        assert cli.main(["cluster", "x.npy", "--method", method, "--n-clusters", "4",
+                         "--linkage", "v.npy", "-o", "v.csv", "--low-memory"]) == 0
+        assert "O(n d) memory (linkage_vector): --low-memory." in capsys.readouterr().err
+        np.testing.assert_array_equal(np.load("v.npy"), fastclust.linkage_vector(X, method))
+        Z = np.load(f"{method}.npy")
+        np.testing.assert_array_equal(np.load("v.npy")[:, [0, 1, 3]], Z[:, [0, 1, 3]])
+        assert (tmp_path / "v.csv").read_text() == (tmp_path / f"{method}.csv").read_text()
+    monkeypatch.setattr(cli, "_available_memory", lambda: 10_000)   # 60 points need 14 160 B
+    assert cli.main(["cluster", "x.npy", "--method", "ward", "--n-clusters", "4",
+                     "--linkage", "auto.npy", "-o", "auto.csv"]) == 0
+    assert "the distance matrix would need 0.0 GiB of the 0.0 GiB available" in \
+        capsys.readouterr().err
+    np.testing.assert_array_equal(np.load("auto.npy"), fastclust.linkage_vector(X, "ward"))
+    # average has no O(n d) method: it stays on the matrix path (and fails or not there)
+    assert cli.main(["cluster", "x.npy", "--method", "average", "--n-clusters", "4",
+                     "-o", "avg.csv"]) == 0
+    assert "linkage_vector" not in capsys.readouterr().err
+
+
+def test_cluster_low_memory_errors(tmp_path, rng, capsys, monkeypatch):
+    from fastclust import cli
+
+    np.save(tmp_path / "x.npy", rng.normal(size=(20, 3)))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["cluster", "x.npy", "--method", "average", "--n-clusters", "2",
+                     "--low-memory"]) == 2
+    assert "--low-memory needs observations (not distances) and --method single" in \
+        capsys.readouterr().err
+    assert cli.main(["cluster", "x.npy", "--method", "ward", "--metric", "cityblock",
+                     "--n-clusters", "2", "--low-memory"]) == 2
+    assert "got --method ward --metric cityblock" in capsys.readouterr().err
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError("the condensed matrix needs 40.0 GiB, more than 24.0 GiB")
+
+    monkeypatch.setattr("fastclust._linkage.linkage", no_memory)
+    assert cli.main(["cluster", "x.npy", "--method", "ward", "--n-clusters", "2"]) == 1
+    err = capsys.readouterr().err
+    assert "out of memory: the condensed matrix needs 40.0 GiB" in err
+    assert "--low-memory runs --method ward in O(n d) memory." in err
+    assert cli.main(["cluster", "x.npy", "--method", "average", "--n-clusters", "2"]) == 1
+    assert "Single linkage (any metric) and ward" in capsys.readouterr().err
 
 
 def test_cluster_threshold_just_below_a_merge(tmp_path):

@@ -294,17 +294,24 @@ def _single_prim(X, name: str, extraarg, workers):
             raise ValueError(_not_finite_message(name, *((0, 1) if i == 0 else (0, i))))
         XT = np.empty((d, n), dtype=X.dtype)
         status = prim_rows_linkage(X, XT, code, norms, edge_d, edge_i, edge_j,
-                                   resolve_workers(workers))
+                                   resolve_workers(workers), progress=_merge_counters())
         raise_for_status(status, "linkage_vector single")
         return _tree_to_Z(edge_d, edge_i, edge_j, n)
     norms = row_norms(X, code, args.get("w", np.empty(0)))
     bad = np.full(2, -1, dtype=np.intp)
     status = prim_linkage(X, code, p, norms, edge_d, edge_i, edge_j, bad,
-                          resolve_workers(workers), **args)
+                          resolve_workers(workers), progress=_merge_counters(), **args)
     if status == STATUS_NOT_FINITE:
         raise ValueError(_not_finite_message(name, int(bad[0]), int(bad[1])))
     raise_for_status(status, "linkage_vector single")
     return _tree_to_Z(edge_d, edge_i, edge_j, n)
+
+
+def _merge_counters():
+    """Progress counters for a display (fastclust._progress), or None (no display)."""
+    from ._progress import STAGE_MERGES, current
+
+    return current(STAGE_MERGES, 0)
 
 
 def _not_finite_message(name: str, i: int, j: int) -> str:
@@ -383,7 +390,7 @@ def _centroid_methods(C, spec, workers: int):
     a = np.empty(n - 1, dtype=np.intp)
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
-    status = centroid_linkage(C, spec.code, a, b, h, workers)
+    status = centroid_linkage(C, spec.code, a, b, h, workers, progress=_merge_counters())
     raise_for_status(status, f"linkage_vector {spec.name}")
     if spec.code == WARD:
         order = np.lexsort((b, a, h))          # the greedy order: (height, slot a, slot b)

@@ -145,7 +145,8 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                    double* scratch,                  # workers * d
                    double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
                    index_t* bad,                     # out: 2 * workers
-                   double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
+                   double* edge_d, index_t* edge_i, index_t* edge_j,
+                   long long* progress) noexcept nogil:   # out: see _progress.py, or NULL
     cdef index_t m = n - 1, t, u = 0, step, per_pair = pair_work(prm.metric, d), work = 0
     cdef index_t c, nthreads, bt
     cdef double bd
@@ -195,6 +196,8 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         work += (m + 1) * per_pair
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if progress != NULL:
+                progress[1] = <long long>(n * n - m * m)   # step t costs ~m: work left ~m^2
             if signals_pending():
                 return STATUS_INTERRUPTED
     return STATUS_OK
@@ -228,7 +231,8 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
                           double* xu,                                      # scratch, d
                           const double* norms, double* nr,                 # in (n), scratch (n)
                           double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
-                          double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
+                          double* edge_d, index_t* edge_i, index_t* edge_j,
+                          long long* progress) noexcept nogil:
     """Prim for an unweighted euclidean, sqeuclidean, cityblock, chebyshev or cosine metric.
 
     XT (d, n) holds the points not yet in the tree, rest[0:m], in its first m columns; a point
@@ -282,9 +286,19 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
         work += (m + 1) * (d + 2)
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if progress != NULL:
+                progress[1] = <long long>(n * n - m * m)
             if signals_pending():
                 return STATUS_INTERRUPTED
     return STATUS_OK
+
+
+cdef long long* progress_counters(long long[::1] progress, index_t total):
+    """The counters' address with their total set, or NULL without a display."""
+    if progress is None:
+        return NULL
+    progress[2] = total
+    return &progress[0]
 
 
 def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
@@ -294,7 +308,8 @@ def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
                       double[::1] edge_d,         # out, length n - 1
                       index_t[::1] edge_i,        # out, length n - 1
                       index_t[::1] edge_j,        # out, length n - 1
-                      int workers=1):             # in
+                      int workers=1,              # in
+                      long long[::1] progress=None):   # out: [stage, done, total], _progress.py
     """Minimum spanning tree of the rows of X (unweighted metric), by vectorised Prim on the fly.
 
     metric: METRIC_EUCLIDEAN, _SQEUCLIDEAN, _CITYBLOCK, _CHEBYSHEV or _COSINE.
@@ -314,11 +329,14 @@ def prim_rows_linkage(const floating[:, ::1] X,   # in: (n, d) observations
     cdef index_t[::1] loc_k = np.empty(workers, dtype=np.intp)
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
     cdef int status
+    cdef long long* counters = progress_counters(progress, n * n)
     with nogil:
         status = prim_rows_core(metric, &X[0, 0], &XT[0, 0], n, d, workers, &rest[0],
                                 &key_d[0], &key_k[0], &key_u[0], &xu[0], &norms[0], &nr[0],
                                 &loc_d[0], &loc_k[0], &loc_t[0], &edge_d[0], &edge_i[0],
-                                &edge_j[0])
+                                &edge_j[0], counters)
+    if counters != NULL and status == STATUS_OK:
+        counters[1] = counters[2]
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
@@ -336,7 +354,8 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
                  const double[::1] w=None,     # in: weights (d,) or None
                  const double[::1] V=None,     # in: seuclidean variances (d,) or None
                  const double[:, ::1] VI=None,  # in: mahalanobis (d, d) or None
-                 double log_base=0.0):         # in: jensenshannon log(base), 0 = natural
+                 double log_base=0.0,          # in: jensenshannon log(base), 0 = natural
+                 long long[::1] progress=None):   # out: [stage, done, total], _progress.py
     """Minimum spanning tree of the rows of X under `metric`, by Prim on the fly.
 
     Preconditions: n >= 2, X finite and C-contiguous, the metric arguments
@@ -362,10 +381,13 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
     cdef index_t[::1] bad_all = np.empty(2 * workers, dtype=np.intp)
     cdef int status
+    cdef long long* counters = progress_counters(progress, n * n)
     with nogil:
         status = prim_core(&X[0, 0], n, d, &prm, &norms[0], workers, &rest[0], &key_d[0],
                            &key_k[0], &key_u[0], &scratch[0], &loc_d[0], &loc_k[0], &loc_t[0],
-                           &bad_all[0], &edge_d[0], &edge_i[0], &edge_j[0])
+                           &bad_all[0], &edge_d[0], &edge_i[0], &edge_j[0], counters)
+    if counters != NULL and status == STATUS_OK:
+        counters[1] = counters[2]
     bad[0] = bad_all[0]
     bad[1] = bad_all[1]
     if status == STATUS_INTERRUPTED:
@@ -397,6 +419,7 @@ cdef struct Layout:
     double* pen
     double* row       # scratch, n: a row of distances
     double* x         # scratch, d: one centroid in double
+    long long* progress   # [stage, done, total] for a display (_progress.py), or NULL
 
 
 cdef inline double sq_at(const floating* CT, const Layout* L, index_t p,
@@ -483,6 +506,7 @@ cdef void layout_init(Layout* L, index_t n, index_t d, index_t* act, index_t* wh
     L.pen = pen
     L.row = row
     L.x = x
+    L.progress = NULL
     for t in range(n):
         act[t] = t
         where_[t] = t
@@ -572,6 +596,8 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
             top += 1
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if L.progress != NULL:          # a chain step costs ~live: work left ~live^2
+                L.progress[1] = <long long>(L.n * L.n - L.live * L.live)
             if signals_pending():
                 return STATUS_INTERRUPTED
     return STATUS_OK
@@ -646,6 +672,8 @@ cdef int generic_init(const floating* CT, const Layout* L, index_t* nbr, double*
             init_block(CT, L, lo + blk * INIT_ROWS, min(hi, lo + (blk + 1) * INIT_ROWS),
                        nbr, mind, xs + omp_get_thread_num() * L.d)
         lo = hi
+        if L.progress != NULL:              # the first half of the work: n^2/2 pairs
+            L.progress[1] = <long long>(hi * (2 * n - hi - 1))
         if signals_pending():
             return STATUS_INTERRUPTED
     return STATUS_OK
@@ -699,6 +727,8 @@ cdef int generic_core(floating* CT, Layout* L, int method, int workers,
         work += L.cnt * L.d
         if work > SIGNAL_CHECK_WORK:
             work = 0
+            if L.progress != NULL:          # the second half: ~live^2 left
+                L.progress[1] = <long long>(2 * n * n - L.live * L.live)
             if signals_pending():
                 return STATUS_INTERRUPTED
     for step in range(n - 1):
@@ -711,7 +741,8 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
                      index_t[::1] out_a,        # out, length n - 1
                      index_t[::1] out_b,        # out
                      double[::1] out_h,         # out: heights in merge order
-                     int workers=1):            # in
+                     int workers=1,             # in
+                     long long[::1] progress=None):   # out: [stage, done, total], _progress.py
     """Ward, centroid or median linkage, using CT (the observations transposed) as workspace.
 
     Preconditions: n >= 2, CT finite and C-contiguous with squared distances
@@ -735,14 +766,20 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
     cdef double[::1] xs = np.empty(workers * d)
     cdef Layout L
     cdef int status
+    # ward: ~n^2 of chain work; centroid, median: n^2 for the first pass + ~n^2 of merges
+    cdef long long* counters = progress_counters(progress,
+                                                 n * n if method == METHOD_WARD else 2 * n * n)
     with nogil:
         layout_init(&L, n, d, &act[0], &where_[0], &sz[0], &pen[0], &row[0], &x[0])
+        L.progress = counters
         if method == METHOD_WARD:
             status = ward_core(&CT[0, 0], &L, workers, &nbr[0], &out_a[0], &out_b[0], &out_h[0])
         else:
             status = generic_core(&CT[0, 0], &L, method, workers, &nbr[0], &mind[0],
                                   &heap_slots[0], &heap_where[0], &xs[0], &out_a[0],
                                   &out_b[0], &out_h[0])
+    if counters != NULL and status == STATUS_OK:
+        counters[1] = counters[2]
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

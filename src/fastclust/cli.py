@@ -131,6 +131,10 @@ def _build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--heatmap", metavar="HEAT.png",
                          help="also draw the data as a heatmap, rows in tree order and "
                               "columns clustered; needs matplotlib")
+    cluster.add_argument("--low-memory", action="store_true",
+                         help="O(n d) memory instead of the n^2/2 distance matrix "
+                              "(fastclust.linkage_vector; single, ward, centroid, median). "
+                              "Chosen by itself when the matrix would not fit in memory")
     cluster.add_argument("--quiet", "-q", action="store_true",
                          help="no progress display and no messages on stderr (errors "
                               "still go there)")
@@ -187,19 +191,79 @@ def _check_metric(metric: str) -> str:
     return name
 
 
-def _linkage(data, method: str, metric: str, say=None):
-    """fastclust.linkage, with its ValueError/TypeError as user errors and warnings on stderr.
+# Methods and metrics fastclust.linkage_vector computes without the distance matrix.
+VECTOR_METHODS = ("single", "ward", "centroid", "median")
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux MemAvailable), or None."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _vector_supported(data, method: str, metric: str) -> bool:
+    return (data.ndim == 2 and metric != "precomputed" and method in VECTOR_METHODS
+            and (method == "single" or metric == "euclidean"))
+
+
+def _choose_low_memory(data, method: str, metric: str, forced: bool) -> tuple[bool, str]:
+    """(use linkage_vector?, why) for `fastclust cluster`.
+
+    linkage_vector needs observations, one of VECTOR_METHODS and (except for
+    single) the Euclidean metric. Unforced, it is chosen when the condensed
+    matrix would take more than 80% of the available memory.
+    """
+    vector_ok = _vector_supported(data, method, metric)
+    n = data.shape[0] if data.ndim == 2 else 0
+    need = n * (n - 1) // 2 * 8
+    if forced:
+        if not vector_ok:
+            raise UserError(
+                "--low-memory needs observations (not distances) and --method single "
+                "(any metric) or ward, centroid or median (euclidean); got "
+                f"--method {method} --metric {metric}.")
+        return True, "--low-memory"
+    available = _available_memory()
+    if vector_ok and available is not None and need > 0.8 * available:
+        return True, (f"the distance matrix would need {need / 2**30:.1f} GiB of the "
+                      f"{available / 2**30:.1f} GiB available")
+    return False, ""
+
+
+def _linkage(data, method: str, metric: str, say=None, low_memory: bool = False):
+    """fastclust.linkage (or linkage_vector with `low_memory`), with its ValueError and
+    TypeError as user errors and warnings on stderr.
 
     `say(text)` prints a line on stderr (default: print), e.g. a progress display's.
     """
     from ._linkage import linkage
+    from ._linkage_vector import linkage_vector
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            Z = linkage(data, method, metric)
+            if low_memory:
+                Z = linkage_vector(data, method, metric)
+            else:
+                Z = linkage(data, method, metric)
         except (ValueError, TypeError) as exc:
             raise UserError(str(exc)) from None
+        except MemoryError as exc:
+            hint = (f" --low-memory runs --method {method} in O(n d) memory."
+                    if _vector_supported(data, method, metric)
+                    else " Single linkage (any metric) and ward, centroid and median "
+                         "(euclidean) of observations run in O(n d) memory with "
+                         "--low-memory.")
+            raise MemoryError(f"{exc}{hint}") from None
     for warning in caught:
         text = f"{PROG}: warning: {warning.message}"
         if say is not None:
@@ -374,8 +438,11 @@ def _run_cluster(args) -> None:
                         f"least 2.")
     if args.n_clusters is not None:
         _check_n_clusters(args.n_clusters, len(names))
+    low_memory, why = _choose_low_memory(data, method, metric, args.low_memory)
+    if low_memory and not args.quiet:
+        progress.message(f"{PROG}: O(n d) memory (linkage_vector): {why}.")
     with progress.stage(f"{method} linkage of {len(names)} rows"):
-        Z = _linkage(data, method, metric, say=progress.message)
+        Z = _linkage(data, method, metric, say=progress.message, low_memory=low_memory)
     with progress.stage("cutting the tree"):
         if args.n_clusters is not None:
             labels = _cut_by_count(Z, args.n_clusters)
