@@ -144,16 +144,17 @@ def test_zero_rows_and_denominators():
     np.testing.assert_array_equal(fastclust.pdist(W, "cosine", w=[1, 2, 3]), want)
 
 
-@pytest.mark.parametrize("metric", ["cosine", "correlation"])
-def test_vectorised_cosine_rows_equal_the_scalar_formula(rng, metric):
+@pytest.mark.parametrize("metric", ["cosine", "correlation", "braycurtis", "canberra"])
+def test_vectorised_rows_equal_the_scalar_formula(rng, metric):
     """Unweighted rows take the vectorised kernel; w = 1 takes the scalar pair loop.
 
     Multiplying by 1 is exact, so both compute the same operations: equal bits,
-    for every tail length of the 16- and 4-column blocks and for cdist too.
+    for every tail length of the 16-, 8- and 4-column blocks and for cdist too.
     """
     for n in (2, 5, 17, 38):
         X = rng.normal(size=(n, 9))
-        X[n // 2] = 0.0                                   # a zero row: NaN, both ways
+        X[n // 2] = 0.0                 # a zero row: NaN for cosine and braycurtis, both ways
+        X[1::3, 2] = 0.0                # zero coordinates: canberra's 0/0 terms count 0
         ones = np.ones(9)
         np.testing.assert_array_equal(fastclust.pdist(X, metric),
                                       fastclust.pdist(X, metric, w=ones))

@@ -53,7 +53,8 @@ def test_float32_input_and_output_vs_scipy(rng):
     np.testing.assert_allclose(y, ref, rtol=1e-7)
 
 
-ROW_METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev", "cosine", "correlation"]
+ROW_METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev", "cosine", "correlation",
+               "braycurtis", "canberra", "seuclidean"]
 
 
 @pytest.mark.parametrize("metric", ROW_METRICS)

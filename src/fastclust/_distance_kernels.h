@@ -1,6 +1,6 @@
 /* Vectorised unweighted rows of pdist / cdist (euclidean, sqeuclidean,
- * cityblock, chebyshev; cosine and correlation with precomputed norms), see
- * _metrics.pyx.
+ * cityblock, chebyshev; cosine and correlation with precomputed norms;
+ * braycurtis, canberra, seuclidean), see _metrics.pyx.
  *
  * The columns are read from a transposed float64 copy XT (d rows of leading
  * dimension ld), so that four consecutive columns j..j+3 sit in one AVX2
@@ -207,6 +207,120 @@ FC_DEFINE_COSINE_AVX2(f32, float, FC_STORE_F32)
     fc_cosine_row_scalar_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out)
 #endif
 
+/* Bray-Curtis, Canberra and standardised Euclidean rows (unweighted; V: the
+ * variances for seuclidean), the operations of other_distance() in
+ * _pair_distance.pxd in the same order:
+ *   braycurtis  sum |x_i - x_j| / sum |x_i + x_j|
+ *   canberra    sum |x_i - x_j| / (|x_i| + |x_j| + (that == 0))   (0/0 terms count 0)
+ *   seuclidean  sqrt(sum (x_i - x_j)^2 / V) */
+#define FC_ROW_BRAYCURTIS 6
+#define FC_ROW_CANBERRA 7
+#define FC_ROW_SEUCLIDEAN 8
+
+#define FC_OTHER_SCALAR(OUT_T, KIND)                                             \
+    for (; j < j1; ++j) {                                                        \
+        double num = 0.0, den = 0.0;                                             \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            double u = xi[k], v = XT[k * ld + j];                                \
+            if (KIND == FC_ROW_BRAYCURTIS) {                                     \
+                num += fabs(u - v);                                              \
+                den += fabs(u + v);                                              \
+            } else if (KIND == FC_ROW_CANBERRA) {                                \
+                double dd = fabs(u) + fabs(v);                                   \
+                num += fabs(u - v) / (dd + (dd == 0.0));                         \
+            } else {                                                             \
+                double s = u - v;                                                \
+                num += s * s / V[k];                                             \
+            }                                                                    \
+        }                                                                        \
+        out[j] = (OUT_T)(KIND == FC_ROW_BRAYCURTIS ? num / den                   \
+                         : KIND == FC_ROW_CANBERRA ? num : sqrt(num));           \
+    }
+
+#define FC_DEFINE_OTHER_SCALAR(NAME, OUT_T, KIND)                                \
+static void NAME(const double *xi, const double *XT, ptrdiff_t ld, ptrdiff_t j0, \
+                 ptrdiff_t j1, ptrdiff_t d, const double *V, OUT_T *out)         \
+{                                                                                \
+    ptrdiff_t j = j0;                                                            \
+    FC_OTHER_SCALAR(OUT_T, KIND)                                                 \
+}
+
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_bra_f64, double, FC_ROW_BRAYCURTIS)
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_can_f64, double, FC_ROW_CANBERRA)
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_seu_f64, double, FC_ROW_SEUCLIDEAN)
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_bra_f32, float, FC_ROW_BRAYCURTIS)
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_can_f32, float, FC_ROW_CANBERRA)
+FC_DEFINE_OTHER_SCALAR(fc_row_scalar_seu_f32, float, FC_ROW_SEUCLIDEAN)
+
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+/* One coordinate k into the accumulators (num, den) of four columns c. */
+#define FC_OTHER_ACC(KIND, num, den, x, c, Vk)                                   \
+    do {                                                                         \
+        if (KIND == FC_ROW_BRAYCURTIS) {                                         \
+            num = _mm256_add_pd(num, _mm256_and_pd(_mm256_sub_pd(x, c), absmask)); \
+            den = _mm256_add_pd(den, _mm256_and_pd(_mm256_add_pd(x, c), absmask)); \
+        } else if (KIND == FC_ROW_CANBERRA) {                                    \
+            __m256d dd = _mm256_add_pd(_mm256_and_pd(x, absmask),                \
+                                       _mm256_and_pd(c, absmask));               \
+            dd = _mm256_add_pd(dd, _mm256_and_pd(_mm256_cmp_pd(dd, zero, _CMP_EQ_OQ), one)); \
+            num = _mm256_add_pd(num, _mm256_div_pd(_mm256_and_pd(_mm256_sub_pd(x, c), \
+                                                                 absmask), dd)); \
+        } else {                                                                 \
+            __m256d s = _mm256_sub_pd(x, c);                                     \
+            num = _mm256_add_pd(num, _mm256_div_pd(_mm256_mul_pd(s, s), Vk));    \
+        }                                                                        \
+    } while (0)
+#define FC_OTHER_FINISH(KIND, num, den)                                          \
+    (KIND == FC_ROW_BRAYCURTIS ? _mm256_div_pd(num, den)                         \
+     : KIND == FC_ROW_CANBERRA ? (num) : _mm256_sqrt_pd(num))
+
+#define FC_DEFINE_OTHER_AVX2(NAME, OUT_T, STORE4, KIND)                          \
+__attribute__((target("avx2")))                                                  \
+static void NAME(const double *xi, const double *XT, ptrdiff_t ld, ptrdiff_t j0, \
+                 ptrdiff_t j1, ptrdiff_t d, const double *V, OUT_T *out)         \
+{                                                                                \
+    const __m256d absmask = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7fffffffffffffffLL)); \
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);         \
+    ptrdiff_t j = j0;                                                            \
+    for (; j + 8 <= j1; j += 8) {                                                \
+        __m256d n0 = zero, n1 = zero, e0 = zero, e1 = zero;                      \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            const double *row = XT + k * ld + j;                                 \
+            __m256d x = _mm256_set1_pd(xi[k]);                                   \
+            __m256d Vk = KIND == FC_ROW_SEUCLIDEAN ? _mm256_set1_pd(V[k]) : one; \
+            FC_OTHER_ACC(KIND, n0, e0, x, _mm256_loadu_pd(row), Vk);             \
+            FC_OTHER_ACC(KIND, n1, e1, x, _mm256_loadu_pd(row + 4), Vk);         \
+        }                                                                        \
+        STORE4(out + j, FC_OTHER_FINISH(KIND, n0, e0));                          \
+        STORE4(out + j + 4, FC_OTHER_FINISH(KIND, n1, e1));                      \
+    }                                                                            \
+    for (; j + 4 <= j1; j += 4) {                                                \
+        __m256d n0 = zero, e0 = zero;                                            \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            __m256d Vk = KIND == FC_ROW_SEUCLIDEAN ? _mm256_set1_pd(V[k]) : one; \
+            FC_OTHER_ACC(KIND, n0, e0, _mm256_set1_pd(xi[k]),                    \
+                         _mm256_loadu_pd(XT + k * ld + j), Vk);                  \
+        }                                                                        \
+        STORE4(out + j, FC_OTHER_FINISH(KIND, n0, e0));                          \
+    }                                                                            \
+    FC_OTHER_SCALAR(OUT_T, KIND)                                                 \
+}
+
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_bra_f64, double, FC_STORE_F64, FC_ROW_BRAYCURTIS)
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_can_f64, double, FC_STORE_F64, FC_ROW_CANBERRA)
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_seu_f64, double, FC_STORE_F64, FC_ROW_SEUCLIDEAN)
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_bra_f32, float, FC_STORE_F32, FC_ROW_BRAYCURTIS)
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_can_f32, float, FC_STORE_F32, FC_ROW_CANBERRA)
+FC_DEFINE_OTHER_AVX2(fc_row_avx2_seu_f32, float, FC_STORE_F32, FC_ROW_SEUCLIDEAN)
+#define FC_OTHER_CALL(KIND3, SUFFIX)                                             \
+    do {                                                                         \
+        if (fc_have_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out); \
+        else fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out);    \
+    } while (0)
+#else
+#define FC_OTHER_CALL(KIND3, SUFFIX) fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out)
+#endif
+
 /* 1 when the vectorised rows will be used: an AVX2 CPU and FASTCLUST_NO_AVX2 unset. */
 static inline int fc_have_avx2(void)
 {
@@ -258,5 +372,20 @@ static inline void fc_cosine_row_##SUFFIX(const double *xi, double norm_i,      
 
 FC_DEFINE_COSINE_ROW(f64, double)
 FC_DEFINE_COSINE_ROW(f32, float)
+
+#define FC_DEFINE_OTHER_ROW(SUFFIX, OUT_T)                                       \
+static inline void fc_other_row_##SUFFIX(int kind, const double *xi, const double *XT, \
+        ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, const double *V,  \
+        OUT_T *out)                                                              \
+{                                                                                \
+    switch (kind) {                                                              \
+    case FC_ROW_BRAYCURTIS: FC_OTHER_CALL(bra, SUFFIX); break;                   \
+    case FC_ROW_CANBERRA: FC_OTHER_CALL(can, SUFFIX); break;                     \
+    default: FC_OTHER_CALL(seu, SUFFIX); break;                                  \
+    }                                                                            \
+}
+
+FC_DEFINE_OTHER_ROW(f64, double)
+FC_DEFINE_OTHER_ROW(f32, float)
 
 #endif

@@ -13,8 +13,9 @@ from libc.stdlib cimport malloc, free
 
 from ._common cimport reraise_pending, index_t, row_base, signals_pending, STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
-                              METRIC_CHEBYSHEV, METRIC_CITYBLOCK, METRIC_COSINE,
-                              METRIC_EUCLIDEAN, METRIC_MAHALANOBIS, METRIC_SQEUCLIDEAN)
+                              METRIC_BRAYCURTIS, METRIC_CANBERRA, METRIC_CHEBYSHEV,
+                              METRIC_CITYBLOCK, METRIC_COSINE, METRIC_EUCLIDEAN,
+                              METRIC_MAHALANOBIS, METRIC_SEUCLIDEAN, METRIC_SQEUCLIDEAN)
 
 ctypedef fused out_t:
     float
@@ -27,6 +28,10 @@ cdef extern from "_distance_kernels.h":
                            index_t j1, index_t d, double* out) noexcept nogil
     void fc_metric_row_f32(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
                            index_t j1, index_t d, float* out) noexcept nogil
+    void fc_other_row_f64(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
+                          index_t j1, index_t d, const double* V, double* out) noexcept nogil
+    void fc_other_row_f32(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
+                          index_t j1, index_t d, const double* V, float* out) noexcept nogil
     void fc_cosine_row_f64(const double* xi, double norm_i, const double* XT, index_t ld,
                            index_t j0, index_t j1, index_t d, const double* norms,
                            double* out) noexcept nogil
@@ -39,14 +44,20 @@ cdef inline bint row_kernel_metric(int metric) noexcept nogil:
     """Metrics with a vectorised row (unweighted only); codes shared with the kernel."""
     return (metric == METRIC_EUCLIDEAN or metric == METRIC_SQEUCLIDEAN
             or metric == METRIC_CITYBLOCK or metric == METRIC_CHEBYSHEV
-            or metric == METRIC_COSINE)
+            or metric == METRIC_COSINE or metric == METRIC_BRAYCURTIS
+            or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN)
 
 
 cdef inline void metric_row(int metric, const double* xi, double norm_i, const double* XT,
                             index_t ld, index_t j0, index_t j1, index_t d, const double* norms,
-                            out_t* out) noexcept nogil:
-    """Columns j0..j1-1 of XT against x_i; norms (cosine only): of the columns."""
-    if metric == METRIC_COSINE:
+                            const double* V, out_t* out) noexcept nogil:
+    """Columns j0..j1-1 of XT against x_i; norms (cosine only): of the columns; V: seuclidean's."""
+    if metric == METRIC_BRAYCURTIS or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN:
+        if out_t is double:
+            fc_other_row_f64(metric, xi, XT, ld, j0, j1, d, V, out)
+        else:
+            fc_other_row_f32(metric, xi, XT, ld, j0, j1, d, V, out)
+    elif metric == METRIC_COSINE:
         if out_t is double:
             fc_cosine_row_f64(xi, norm_i, XT, ld, j0, j1, d, norms, out)
         else:
@@ -63,9 +74,10 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
     """Rows lo..hi-1 of the condensed output (pairs (i, j > i)).
 
     XT: the observations transposed to (d, n) float64, or NULL; with it the
-    unweighted euclidean, sqeuclidean, cityblock, chebyshev and cosine (also
-    correlation: centred rows) rows take the vectorised kernel (same
-    operations, same order, so the same bits as the scalar loop).
+    unweighted euclidean, sqeuclidean, cityblock, chebyshev, cosine (also
+    correlation: centred rows), braycurtis, canberra and seuclidean rows take
+    the vectorised kernel (same operations, same order, so the same bits as
+    the scalar loop).
     """
     cdef index_t i, j, base
     cdef double* scratch = NULL
@@ -82,7 +94,7 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
         for i in range(lo, hi):
             for j in range(d):
                 xi[j] = X[i * d + j]
-            metric_row(prm.metric, xi, norms[i], XT, n, i + 1, n, d, norms,
+            metric_row(prm.metric, xi, norms[i], XT, n, i + 1, n, d, norms, prm.V,
                        out + row_base(n, i))
         return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:   # the fast path, no dispatch
@@ -116,7 +128,8 @@ cdef void cdist_rows(const floating* XA, const floating* XB, index_t nB, index_t
         for i in range(lo, hi):
             for j in range(d):
                 xi[j] = XA[i * d + j]
-            metric_row(prm.metric, xi, norms_a[i], XT, nB, 0, nB, d, norms_b, out + i * nB)
+            metric_row(prm.metric, xi, norms_a[i], XT, nB, 0, nB, d, norms_b, prm.V,
+                       out + i * nB)
         return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:
         for i in range(lo, hi):
@@ -165,8 +178,9 @@ def transposed_for_rows(X, int metric, w):
     """(d, n) float64 copy of X for the vectorised rows, or None.
 
     Only when the CPU has AVX2, the metric is unweighted euclidean,
-    sqeuclidean, cityblock, chebyshev or cosine (correlation too), and
-    d <= 64; the copy costs n*d doubles, small next to the n^2/2 output.
+    sqeuclidean, cityblock, chebyshev, cosine (correlation too), braycurtis,
+    canberra or seuclidean, and d <= 64; the copy costs n*d doubles, small
+    next to the n^2/2 output.
     """
     import numpy as np
     if (not row_kernel_metric(metric) or w.shape[0] > 0 or X.shape[1] > 64
