@@ -382,9 +382,16 @@ def test_linkage_kdtree_errors_for_condensed_input_and_bad_values(rng):
         fastclust.linkage(y, "single", algorithm="prim")
 
 
-def test_linkage_auto_falls_back_where_the_kdtree_guard_refuses(rng):
-    X = rng.random((50, 2)) * 5e153       # the matrix path handles it; the tree's check does not
-    np.testing.assert_array_equal(fastclust.linkage(X, "single"),
-                                  fastclust.linkage(X, "single", algorithm="matrix"))
-    with pytest.raises(ValueError, match="overflow"):
-        fastclust.linkage(X, "single", algorithm="kdtree")
+def test_linkage_auto_falls_back_where_the_kdtree_guard_rescales(rng):
+    X = rng.random((50, 2)) * 5e153       # the matrix path handles it; the tree rescales X
+    Z = fastclust.linkage(X, "single", algorithm="matrix")
+    np.testing.assert_array_equal(fastclust.linkage(X, "single"), Z)
+    # scaling by a power of two is exact: the rescaled tree gives the same bits
+    np.testing.assert_array_equal(fastclust.linkage(X, "single", algorithm="kdtree"), Z)
+    # where pdist(X) itself overflows, the matrix path refuses and the tree still works
+    X[0] = 1e300
+    with pytest.raises(ValueError):
+        fastclust.linkage(X, "single", algorithm="matrix")
+    Zt = fastclust.linkage(X, "single", algorithm="kdtree")
+    assert np.isfinite(Zt[:, 2]).all()
+    assert Zt[-1, 2] == pytest.approx(np.sqrt(2.0) * 1e300, rel=1e-12)   # X[0] = (1e300, 1e300)

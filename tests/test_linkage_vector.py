@@ -275,13 +275,46 @@ def test_undefined_distance_names_the_pair():
         fastclust.linkage_vector(X, "single", "cosine")
 
 
-@pytest.mark.parametrize("method", ["single", "centroid"])
-def test_overflowing_squared_distances(method):
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cityblock", "chebyshev",
+                                    "cosine", "correlation"])
+@pytest.mark.parametrize("algorithm", ["prim", "auto"])
+def test_huge_coordinates_are_rescaled_exactly(rng, metric, algorithm):
+    """Squares of 1e200 overflow: X is scaled by a power of two, then the heights back.
+
+    Scaling by 2^k is exact, so Z has the bits of the same data at 2^-k times the size.
+    """
+    if algorithm == "auto" and metric != "euclidean":
+        return
+    X = rng.normal(size=(40, 3))
+    k = 664                                               # 2^664 ~ 1e200
+    if metric == "sqeuclidean":       # its results must fit: past the guard, below 1.8e308
+        X, k = rng.uniform(0.55, 1.0, size=(40, 3)), 511
+    big = X * 2.0**k
+    Z = fastclust.linkage_vector(big, "single", metric, algorithm=algorithm)
+    Z0 = fastclust.linkage_vector(X, "single", metric)
+    np.testing.assert_array_equal(Z[:, [0, 1, 3]], Z0[:, [0, 1, 3]])
+    power = {"sqeuclidean": 2, "cosine": 0, "correlation": 0}.get(metric, 1)
+    np.testing.assert_array_equal(Z[:, 2], Z0[:, 2] * 2.0**(k * power)
+                                  if power < 2 else Z0[:, 2] * 2.0**k * 2.0**k)
+
+
+def test_sqeuclidean_overflow_is_an_error():
     X = np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 1.0]])
-    with pytest.raises(ValueError, match=literal("`X` has an entry of magnitude 1e+200")):
-        fastclust.linkage_vector(X, method)
-    # the other metrics have no squares: single cityblock works
-    assert fastclust.linkage_vector(X, "single", "cityblock")[-1, 2] == 1e200
+    with pytest.raises(ValueError, match=literal(
+            "`X` has entries up to 1e+200 in magnitude: its sqeuclidean distances overflow")):
+        fastclust.linkage_vector(X, "single", "sqeuclidean")
+    assert fastclust.linkage_vector(X, "single")[-1, 2] == pytest.approx(1e200, rel=1e-15)
+
+
+@pytest.mark.parametrize("method", ["ward", "centroid", "median"])
+@pytest.mark.parametrize("k", [664, -560])                 # ~1e200 and ~1e-169
+def test_centroid_methods_rescale_far_from_one(rng, method, k):
+    """As linkage: squares that would overflow or underflow are scaled away, exactly."""
+    X = rng.normal(size=(40, 3))
+    Z = fastclust.linkage_vector(X * 2.0**k, method)
+    Z0 = fastclust.linkage_vector(X, method)
+    np.testing.assert_array_equal(Z[:, [0, 1, 3]], Z0[:, [0, 1, 3]])
+    np.testing.assert_array_equal(Z[:, 2], Z0[:, 2] * 2.0**k)
 
 
 def test_linkage_vector_is_exported():

@@ -22,7 +22,8 @@ def _points(n):
 class Pdist:
     """Condensed pairwise distances of n normal points (d=10)."""
 
-    params = ([1000, 4000], ["euclidean", "cityblock", "cosine", "chebyshev"])
+    params = ([1000, 4000], ["euclidean", "cityblock", "cosine", "correlation", "chebyshev",
+                             "braycurtis", "canberra", "seuclidean", "mahalanobis"])
     param_names = ("n", "metric")
     timeout = 300.0
 

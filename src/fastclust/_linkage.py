@@ -192,10 +192,10 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *X.shape):
         return None
     if algorithm == "auto":
-        from ._linkage_vector import _check_no_overflow
-        try:
-            _check_no_overflow(X)      # the KD-tree's guard is stricter than the matrix path
-        except ValueError:
+        from ._linkage_vector import _overflow_scale
+        # where the KD-tree would rescale X (its overflow guard is stricter than
+        # pdist's), 'auto' keeps the matrix path's behaviour, errors included
+        if _overflow_scale(X) != 1.0:
             return None
     warn_if_square_distance_matrix(X)
     from ._linkage_vector import _kdtree_single

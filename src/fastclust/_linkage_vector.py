@@ -10,7 +10,8 @@ import numpy as np
 
 from ._distance import METRICS, _prepare, as_observations, check_metric
 from ._methods import CENTROID, MEDIAN, WARD
-from ._validation import check_method, check_n, raise_for_status, resolve_workers
+from ._validation import (check_method, check_n, raise_for_status, resolve_workers,
+                          square_safe_scale)
 
 __all__ = ["linkage_vector"]
 
@@ -85,7 +86,11 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         for an unknown or unsupported method or metric (including a
         non-Euclidean metric with 'ward', 'centroid' or 'median'), an
         `extraarg` of the wrong shape or for a metric that takes none, or a
-        distance that comes out NaN or infinite (e.g. 'cosine' of a zero row).
+        distance that comes out NaN or infinite (e.g. 'cosine' of a zero row,
+        'sqeuclidean' of coordinates near 1e154). Coordinates whose squares
+        would overflow are not an error: the vectorised kernels, the KD-tree
+        and 'ward', 'centroid', 'median' work on X times a power of two (an
+        exact scaling, undone on the heights), as :func:`linkage` does.
     TypeError
         For complex or non-numeric input.
     KeyboardInterrupt
@@ -200,13 +205,20 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         return _single_prim(X, name, extraarg, workers)
     if extraarg is not None:
         raise ValueError(f"`extraarg` must be None for metric='euclidean'; got {_short(extraarg)}.")
-    _check_no_overflow(X)
     # the centroid workspace (d, n), always float64: float32 centroids lose the tree
     # on offset data (coordinates ~1e5 gave heights 17% off)
     CT = np.ascontiguousarray(X.T, dtype=np.float64)
     if np.shares_memory(CT, X):
         CT = CT.copy()
-    return _centroid_methods(CT, spec, resolve_workers(workers))
+    # as linkage: coordinates far from 1 are scaled by a power of two (exact), so that
+    # squared distances neither overflow nor underflow; the heights are unscaled after
+    scale = square_safe_scale(float(np.max(np.abs(CT)))) if CT.size else 1.0
+    if scale != 1.0:
+        CT *= scale
+    Z = _centroid_methods(CT, spec, resolve_workers(workers))
+    if scale != 1.0:
+        Z[:, 2] /= scale
+    return Z
 
 
 def _kdtree_pays_off(name, extraarg, n, d) -> bool:
@@ -225,10 +237,14 @@ def _kdtree_single(X, name, extraarg, workers):
         raise ValueError(f"`algorithm='kdtree'` requires metric='euclidean'; got metric={name!r}.")
     if extraarg is not None:
         raise ValueError(f"`extraarg` must be None for metric='euclidean'; got {_short(extraarg)}.")
-    _check_no_overflow(X)          # the same inputs as Prim's Euclidean kernel accepts
     from ._kdtree_single import kdtree_single_linkage
 
-    return kdtree_single_linkage(X, workers=workers)
+    scale = _overflow_scale(X)     # the same rule as Prim's Euclidean kernel
+    if scale == 1.0:
+        return kdtree_single_linkage(X, workers=workers)
+    Z = kdtree_single_linkage(X * scale, workers=workers)
+    Z[:, 2] /= scale               # exact: Euclidean distances scale with X
+    return Z
 
 
 def _short(value) -> str:
@@ -284,10 +300,15 @@ def _single_prim(X, name: str, extraarg, workers):
     edge_j = np.empty(n - 1, dtype=np.intp)
     if code in _ROW_CODES and not args:
         # the vectorised path: a transposed (d, n) workspace of X's type
-        _check_no_overflow(X, squared=code in (METRICS["euclidean"].code,
-                                               METRICS["sqeuclidean"].code,
-                                               METRICS["cosine"].code),
-                           terms=1 if code == METRICS["chebyshev"].code else X.shape[1])
+        squared = code in (METRICS["euclidean"].code, METRICS["sqeuclidean"].code,
+                           METRICS["cosine"].code)
+        scale = _overflow_scale(X, squared=squared,
+                                terms=1 if code == METRICS["chebyshev"].code else X.shape[1])
+        # where a distance could overflow (so pdist(X) would fail): X * 2^k, exact;
+        # cosine does not change, sqeuclidean scales with the square
+        times = {METRICS["cosine"].code: 0, METRICS["sqeuclidean"].code: 2}.get(code, 1)
+        if scale != 1.0:
+            X = X * scale
         norms = row_norms(X, code, np.empty(0))
         if code == METRICS["cosine"].code and not norms.all():
             i = int(np.flatnonzero(norms == 0)[0])
@@ -296,6 +317,13 @@ def _single_prim(X, name: str, extraarg, workers):
         status = prim_rows_linkage(X, XT, code, norms, edge_d, edge_i, edge_j,
                                    resolve_workers(workers), progress=_merge_counters())
         raise_for_status(status, "linkage_vector single")
+        with np.errstate(over="ignore"):       # an overflow is reported just below
+            for _ in range(times if scale != 1.0 else 0):
+                edge_d /= scale                # exact: a power of two (twice, not by
+                                               # scale^2, which can underflow)
+        if not np.isfinite(edge_d).all():
+            raise ValueError(f"`X` has entries up to {float(np.max(np.abs(X / scale))):.3g} "
+                             f"in magnitude: its {name} distances overflow float64.")
         return _tree_to_Z(edge_d, edge_i, edge_j, n)
     norms = row_norms(X, code, args.get("w", np.empty(0)))
     bad = np.full(2, -1, dtype=np.intp)
@@ -369,17 +397,17 @@ def _pair(a, b):
     return (a, b) if a < b else (b, a)
 
 
-def _check_no_overflow(X, squared: bool = True, terms: int | None = None) -> None:
-    """ValueError if a distance of X (a sum of `terms` |differences|, squared or not)
-    could overflow float64; the vectorised kernels do not check each distance."""
+def _overflow_scale(X, squared: bool = True, terms: int | None = None) -> float:
+    """1.0, or a power of two s with max |X| s in [0.5, 1) where a distance of X (a sum
+    of `terms` |differences|, squared or not) could overflow float64: the vectorised
+    kernels do not check each distance, so they run on X * s instead."""
     biggest = float(np.max(np.abs(X))) if X.size else 0.0
     terms = X.shape[1] if terms is None else terms
     big = np.finfo(np.float64).max
     limit = math.sqrt(big / (4.0 * terms)) if squared else big / (2.0 * terms)
-    if biggest >= limit:
-        what = "squared distances" if squared else "distances"
-        raise ValueError(f"`X` has an entry of magnitude {biggest:.3g}: {what} would "
-                         f"overflow float64; entries must stay below {limit:.3g} (rescale X).")
+    if biggest < limit:
+        return 1.0
+    return math.ldexp(1.0, -math.frexp(biggest)[1])
 
 
 def _centroid_methods(C, spec, workers: int):
