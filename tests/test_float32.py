@@ -1,4 +1,5 @@
-"""float32 in pdist / cdist / linkage_vector, and the vectorised Euclidean rows of pdist."""
+"""float32 in pdist / cdist / linkage_vector / single linkage of a condensed matrix, and the
+vectorised rows of pdist."""
 from __future__ import annotations
 
 import os
@@ -127,3 +128,39 @@ def test_linkage_of_float32_observations(rng):
     X32 = rng.normal(size=(80, 3)).astype(np.float32)
     np.testing.assert_array_equal(fastclust.linkage(X32, "average"),
                                   fastclust.linkage(X32.astype(np.float64), "average"))
+
+
+@pytest.mark.parametrize("n, kind", [(300, "tie_free"), (300, "ties"), (1500, "tie_free"),
+                                     (1500, "ties")])
+def test_single_linkage_reads_float32_condensed_as_is(rng, n, kind):
+    """The MST kernel widens float32 entries exactly: Z is the float64 conversion's, ties too.
+
+    n = 1500 > 1024 runs Boruvka rounds and the contraction pass; n = 300 dense Prim only.
+    """
+    if kind == "ties":
+        y = rng.integers(1, 7, size=n * (n - 1) // 2).astype(np.float32)
+    else:
+        y = fastclust.pdist(rng.normal(size=(n, 3)), dtype=np.float32)
+    for workers in (1, 2):
+        np.testing.assert_array_equal(fastclust.linkage(y, "single", workers=workers),
+                                      fastclust.linkage(y.astype(np.float64), "single"))
+
+
+def test_single_linkage_of_float32_condensed_makes_no_float64_copy(rng):
+    import tracemalloc
+
+    n = 1500
+    y = fastclust.pdist(rng.normal(size=(n, 3)), dtype=np.float32)    # 4.5 MB
+    fastclust.linkage(y[:3], "single")                                  # imports, warm-up
+    tracemalloc.start()
+    try:
+        fastclust.linkage(y, "single", workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # O(n) arrays and the contraction matrix (3.4 MB here), not a float64 copy of y (9 MB;
+    # there was one, made by the KD-tree check before it saw y was condensed)
+    assert peak < y.nbytes, peak
+    # the other methods need a float64 working copy (Lance-Williams updates), as SciPy
+    np.testing.assert_array_equal(fastclust.linkage(y, "average"),
+                                  fastclust.linkage(y.astype(np.float64), "average"))

@@ -24,8 +24,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     ----------
     y : array_like of shape (n * (n - 1) // 2,) or (n, d)
         A condensed distance matrix (the upper triangle, row by row, as returned
-        by :func:`pdist`), or n observations in d dimensions. Integer and
-        float32 input is converted to float64. Must be finite and, as
+        by :func:`pdist`), or n observations in d dimensions. Integer input
+        is converted to float64, and so is float32 input, except a float32
+        condensed matrix for 'single', which is read as it is (no n^2 copy;
+        the same Z as its float64 conversion). Must be finite and, as
         distances, non-negative.
     method : {'single', 'complete', 'average', 'weighted', 'ward', 'centroid', \
 'median'}, default='single'
@@ -183,6 +185,8 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
         return not_applicable("got a callable metric")
     if metric.lower() == "precomputed" or check_metric(metric) != "euclidean":
         return not_applicable(f"got metric={metric!r}")
+    if isinstance(y, np.ndarray) and y.ndim != 2:
+        return not_applicable("got a condensed distance matrix")   # before any conversion
     arr = as_float_array(y, "y")
     if arr.ndim != 2:
         return not_applicable("got a condensed distance matrix")
@@ -230,7 +234,11 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
     from 1 are first multiplied by a power of two `scale` (exact; the heights
     are divided by it again) so that their squares cannot overflow.
     """
-    arr = as_float_array(y, "y")
+    if (spec.algorithm == "mst" and isinstance(y, np.ndarray) and y.ndim == 1
+            and y.dtype == np.float32):
+        arr = y                 # the MST kernel reads float32 itself: no float64 copy
+    else:
+        arr = as_float_array(y, "y")
     if arr.ndim == 1:
         n = num_obs_condensed(arr.shape[0]) if arr.shape[0] else 0
         check_n(n)

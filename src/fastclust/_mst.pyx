@@ -5,6 +5,10 @@ component finds its lightest outgoing edge; union-find joins them. Once few
 components are left, one more pass contracts the matrix to a small c x c matrix
 of inter-component minima, and a dense Prim finishes the tree.
 
+The matrix may be float64 or float32 (fused type `floating`): float32 entries
+are widened to double exactly where they are read, so a float32 matrix gives
+the tree of the same numbers as its float64 conversion, without making one.
+
 Edges are totally ordered by (distance, condensed offset); the offset of (i, j),
 i < j, grows with (i, j) lexicographically. Under a total order the minimum
 spanning tree is unique, so the tree (and Z) does not depend on the number of
@@ -12,6 +16,7 @@ threads or on the order in which rows are scanned.
 """
 import numpy as np
 
+from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
 
@@ -37,14 +42,19 @@ cdef index_t next_block_end(index_t n, index_t lo) noexcept nogil:
 
 
 cdef extern from "_scan_kernels.h":
-    void fc_boruvka_row(const double* drow, const index_t* comp, index_t ci, index_t j0,
-                        index_t n, index_t koff, double* col_d, index_t* col_k,
-                        double* best_d, index_t* best_k) noexcept nogil
-    void fc_contract_row(const double* drow, const index_t* comp, index_t j0, index_t n,
-                         index_t koff, double* cd_row, index_t* ck_row) noexcept nogil
+    void fc_boruvka_row_f64(const double* drow, const index_t* comp, index_t ci, index_t j0,
+                            index_t n, index_t koff, double* col_d, index_t* col_k,
+                            double* best_d, index_t* best_k) noexcept nogil
+    void fc_boruvka_row_f32(const float* drow, const index_t* comp, index_t ci, index_t j0,
+                            index_t n, index_t koff, double* col_d, index_t* col_k,
+                            double* best_d, index_t* best_k) noexcept nogil
+    void fc_contract_row_f64(const double* drow, const index_t* comp, index_t j0, index_t n,
+                             index_t koff, double* cd_row, index_t* ck_row) noexcept nogil
+    void fc_contract_row_f32(const float* drow, const index_t* comp, index_t j0, index_t n,
+                             index_t koff, double* cd_row, index_t* ck_row) noexcept nogil
 
 
-cdef void scan_rows_boruvka(const double* D, index_t n, index_t lo, index_t hi,
+cdef void scan_rows_boruvka(const floating* D, index_t n, index_t lo, index_t hi,
                             const index_t* comp,            # in
                             double* col_d, index_t* col_k,  # in/out, this thread's
                             double* row_d, index_t* row_k   # out
@@ -53,11 +63,15 @@ cdef void scan_rows_boruvka(const double* D, index_t n, index_t lo, index_t hi,
     cdef index_t i, base
     for i in range(lo, hi):
         base = row_base(n, i)
-        fc_boruvka_row(D + base, comp, comp[i], i + 1, n, base, col_d, col_k,
-                       &row_d[i], &row_k[i])
+        if floating is double:
+            fc_boruvka_row_f64(D + base, comp, comp[i], i + 1, n, base, col_d, col_k,
+                               &row_d[i], &row_k[i])
+        else:
+            fc_boruvka_row_f32(D + base, comp, comp[i], i + 1, n, base, col_d, col_k,
+                               &row_d[i], &row_k[i])
 
 
-cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
+cdef void scan_rows_contract(const floating* D, index_t n, index_t lo, index_t hi,
                              const index_t* comp, index_t c,
                              double* Cd, index_t* Ck      # in/out, this thread's c x c
                              ) noexcept nogil:
@@ -65,10 +79,15 @@ cdef void scan_rows_contract(const double* D, index_t n, index_t lo, index_t hi,
     cdef index_t i, base
     for i in range(lo, hi):
         base = row_base(n, i)
-        fc_contract_row(D + base, comp, i + 1, n, base, Cd + comp[i] * c, Ck + comp[i] * c)
+        if floating is double:
+            fc_contract_row_f64(D + base, comp, i + 1, n, base, Cd + comp[i] * c,
+                                Ck + comp[i] * c)
+        else:
+            fc_contract_row_f32(D + base, comp, i + 1, n, base, Cd + comp[i] * c,
+                                Ck + comp[i] * c)
 
 
-cdef int boruvka_round(const double* D, index_t n, index_t* comp, index_t c,
+cdef int boruvka_round(const floating* D, index_t n, index_t* comp, index_t c,
                        index_t* parent, double* col_d, index_t* col_k,
                        double* row_d, index_t* row_k, double* best_d, index_t* best_k,
                        double* edge_d, index_t* edge_k, index_t* n_edges,
@@ -152,7 +171,7 @@ cdef inline void decode_offset(index_t n, index_t k, index_t* i, index_t* j) noe
     j[0] = k - row_base(n, row)
 
 
-cdef int contract_and_prim(const double* D, index_t n, const index_t* comp, index_t c,
+cdef int contract_and_prim(const floating* D, index_t n, const index_t* comp, index_t c,
                            double* Cd, index_t* Ck, double* key_d, index_t* key_k,
                            double* edge_d, index_t* edge_k, index_t* n_edges,
                            int workers) noexcept nogil:
@@ -226,7 +245,7 @@ cdef void prim_dense(const double* Cd, const index_t* Ck, index_t c,
         u = best_v
 
 
-def mst_linkage(const double[::1] dists,   # in, never written
+def mst_linkage(const floating[::1] dists, # in, never written: float64 or float32
                 index_t n,                 # in
                 double[::1] edge_d,        # out, length n - 1
                 index_t[::1] edge_i,       # out, length n - 1
