@@ -160,7 +160,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
                 from ._ordering import optimal_leaf_ordering
                 Z = optimal_leaf_ordering(Z, y, workers=workers)
             return Z
-    dists, n, squared, scale = _working_condensed(y, spec, metric, preserve_input, workers)
+    dists, n, squared, scale = _working_condensed(y, spec, metric, preserve_input, workers,
+                                                  float32_ok=spec.algorithm == "mst")
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if optimal_ordering and n > 2:
         original = _original_distances(y, dists, spec, squared)
@@ -224,7 +225,8 @@ def _original_distances(y, dists, spec: MethodSpec, squared: bool):
     return dists
 
 
-def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
+def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
+                       float32_ok: bool = False):
     """The condensed array the kernel will work on, n, whether it is squared, and its scale.
 
     Returns the caller's own array only when the kernel does not write
@@ -233,9 +235,10 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers):
     saves the kernel a pass over the matrix. For those kernels, distances far
     from 1 are first multiplied by a power of two `scale` (exact; the heights
     are divided by it again) so that their squares cannot overflow.
+    `float32_ok`: a float32 condensed array is returned as it is (for a
+    kernel that reads float32: the MST), else converted to float64.
     """
-    if (spec.algorithm == "mst" and isinstance(y, np.ndarray) and y.ndim == 1
-            and y.dtype == np.float32):
+    if float32_ok and isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype == np.float32:
         arr = y                 # the MST kernel reads float32 itself: no float64 copy
     else:
         arr = as_float_array(y, "y")
