@@ -155,8 +155,8 @@ def test_progress_display(capsys):
     assert capsys.readouterr().err == "still shown\n"
 
 
-def test_progress_is_reported_while_the_kernel_runs(rng):
-    """Sampled from another thread, the counters rise through intermediate values."""
+def sample_progress(call):
+    """Run call() under a Progress; returns it and the snapshots another thread took."""
     import threading
     import time
 
@@ -168,17 +168,23 @@ def test_progress_is_reported_while_the_kernel_runs(rng):
     def sample():
         while not stop.is_set():
             seen.append(counters.snapshot())
-            time.sleep(0.002)
+            time.sleep(0.001)
 
     thread = threading.Thread(target=sample)
-    X = rng.random((6000, 4))          # enough work for several updates between polls
     thread.start()
     try:
         with reporting(counters):
-            fastclust.linkage(X, "average")
+            call()
     finally:
         stop.set()
         thread.join()
+    return counters, seen
+
+
+def test_progress_is_reported_while_the_kernel_runs(rng):
+    """Sampled from another thread, the counters rise through intermediate values."""
+    X = rng.random((6000, 4))          # enough work for several updates between polls
+    _, seen = sample_progress(lambda: fastclust.linkage(X, "average"))
     merges = [f for stage, f in seen if stage == "merges" and f is not None]
     assert any(0.0 < f < 1.0 for f in merges), seen[:5]
     assert merges == sorted(merges)                     # never goes back
@@ -216,28 +222,9 @@ def test_kernels_report_progress(method, rng):
 ])
 def test_linkage_vector_reports_progress(method, metric, algorithm, rng):
     """linkage_vector's kernels fill the counters while they run, monotone, to 100%."""
-    import threading
-    import time
-
-    from fastclust._progress import Progress, reporting
-    counters = Progress()
-    seen = []
-    stop = threading.Event()
-
-    def sample():
-        while not stop.is_set():
-            seen.append(counters.snapshot())
-            time.sleep(0.001)
-
     X = rng.random((5000, 3))
-    thread = threading.Thread(target=sample)
-    thread.start()
-    try:
-        with reporting(counters):
-            fastclust.linkage_vector(X, method, metric, algorithm=algorithm)
-    finally:
-        stop.set()
-        thread.join()
+    counters, seen = sample_progress(
+        lambda: fastclust.linkage_vector(X, method, metric, algorithm=algorithm))
     assert counters.snapshot() == ("merges", 1.0)
     merges = [f for stage, f in seen if stage == "merges" and f is not None]
     assert merges == sorted(merges)
