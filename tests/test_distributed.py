@@ -323,7 +323,7 @@ CHUNKS = {
 
 
 @pytest.mark.parametrize("chunks", list(CHUNKS))
-@pytest.mark.parametrize("method", ["single", "ward"])
+@pytest.mark.parametrize("method", ["single", "ward", "complete", "average"])
 def test_dask_cluster_identical(rng, client, chunks, method, monkeypatch):
     import dask.array as da
 
@@ -337,9 +337,15 @@ def test_dask_cluster_identical(rng, client, chunks, method, monkeypatch):
     Z0 = fastclust.linkage(X, method)
     if method == "single":
         np.testing.assert_array_equal(Z, Z0)
-    else:
+    elif method == "ward":
         _ward_structure_equal(Z, Z0)
-    assert log[0]["runner"] == "dask" and sum(r["tasks"] for r in log) > 0
+    else:                                     # row blocks as actors, empty ones included
+        _matrix_equal(Z, Z0, method)
+    assert log[0]["runner"] == "dask"
+    if method in ("single", "ward"):
+        assert sum(r["tasks"] for r in log) > 0
+    else:
+        assert log[0]["where"] == "dask"
 
 
 @pytest.mark.parametrize("kind", ["ties", "chain"])
