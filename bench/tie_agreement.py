@@ -5,8 +5,9 @@ tied data they differ only where two distances that are equal in exact
 arithmetic are rounded differently by the two computations (Lance-Williams
 updates in another order, centroids instead of updates). This script counts,
 per method and kind of data, the random cases whose Z is identical ("same"),
-equal up to the last bits of the heights ("heights"), or a different valid
-tree ("tree"):
+equal up to the last bits of the heights ("heights"), or another tree
+("tree"; every Z is checked to be a valid, monotone linkage matrix; the test
+suite checks that such trees merge at the current minimum):
 
     python bench/tie_agreement.py --trials 200
 
@@ -36,6 +37,9 @@ def data(kind: str, rng, n: int) -> np.ndarray:
 
 
 def compare(Z, Z0) -> str:
+    for z in (Z, Z0):
+        if not (fastclust.is_valid_linkage(z) and fastclust.is_monotonic(z)):
+            raise AssertionError("not a monotone linkage matrix")
     if np.array_equal(Z, Z0):
         return "same"
     if np.array_equal(Z[:, [0, 1, 3]], Z0[:, [0, 1, 3]]):

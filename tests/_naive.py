@@ -124,8 +124,31 @@ def naive_linkage(y, method) -> np.ndarray:
     if method in NON_MONOTONE:
         order = np.arange(n - 1)
     else:
-        order = np.argsort(h, kind="stable")
+        order, h = greedy_listing((a, b), h, n)   # slot i holds observations >= i: a, b are slots
     return relabel(a, b, h, order, n)
+
+
+def greedy_listing(slots, h, n):
+    """Order of the merges (given children first) for Z, and their listed heights.
+
+    Each merge gets the key (height, slot a, slot b) raised to its children's keys
+    (so rounding that gives a parent its child's height, or an ulp less, cannot list
+    it first); merges are listed by (key, position). In exact arithmetic the keys are
+    the merges' own and the order is the greedy algorithm's.
+    """
+    sa, sb = slots
+    owner_merge = {}                     # smallest observation of a cluster -> merge that made it
+    keys = []
+    for s in range(len(h)):
+        key = (h[s], sa[s], sb[s])
+        for side in (sa[s], sb[s]):
+            if side in owner_merge:
+                key = max(key, keys[owner_merge[side]])
+        keys.append(key)
+        owner_merge[sa[s]] = s
+        owner_merge.pop(sb[s], None)
+    order = sorted(range(len(h)), key=lambda s: (keys[s], s))
+    return np.array(order, dtype=np.intp), np.array([k[0] for k in keys])
 
 
 def kruskal_linkage(y) -> np.ndarray:
@@ -287,3 +310,24 @@ def chain(n) -> np.ndarray:
     Z[:, 2] = np.arange(1, n, dtype=float)
     Z[:, 3] = np.arange(2, n + 1)
     return Z
+
+
+def tree_of_Z(Z):
+    """The clusters of Z as sets of observations (the tree, whatever the listing)."""
+    n = Z.shape[0] + 1
+    members = [frozenset([i]) for i in range(n)]
+    for a, b in Z[:, :2].astype(int):
+        members.append(members[a] | members[b])
+    return set(members[n:])
+
+
+def tree_of_merges(a, b, n):
+    """The clusters made by merges (a[s], b[s]) applied in the order given."""
+    owner = {i: frozenset([i]) for i in range(n)}
+    made = set()
+    for x, y in zip(a, b):
+        c = owner[x] | owner[y]
+        made.add(c)
+        for v in c:
+            owner[v] = c
+    return made

@@ -20,7 +20,8 @@ import fastclust
 import fastclust.distributed as fd
 from fastclust.distributed import _boruvka, _matrix, _rac
 
-from _naive import check_linkage_invariants, check_merges_at_global_minimum
+from _naive import (check_linkage_invariants, check_merges_at_global_minimum, tree_of_merges,
+                    tree_of_Z)
 
 
 # --- data ---------------------------------------------------------------------------
@@ -207,9 +208,73 @@ def test_matrix_methods_ties_consistent(rng, method, kind):
     check_merges_at_global_minimum(fastclust.pdist(X), Z, method)
 
 
+@pytest.mark.parametrize("method", ["average", "weighted", "ward"])
+def test_near_ties_keep_the_rounds_tree(rng, method, monkeypatch):
+    """Where rounding gives a parent its child's height, Z still lists the child first:
+    the tree of Z is the tree of the merges the rounds made (grids scaled by 0.3 and 1/3
+    are full of distances an ulp apart; the triangle is the reviewer's case)."""
+    from fastclust import _relabel
+
+    made = {}
+    real = _relabel.label_merges
+
+    def spy(a, b, h, order, n, Z):
+        made["merges"] = (np.array(a), np.array(b))
+        return real(a, b, h, order, n, Z)
+
+    monkeypatch.setattr(_relabel, "label_merges", spy)
+
+    cases = [np.array([[0.6, 0.0, 0.3], [0.6, 0.3, 0.6], [0.9, 0.0, 0.6]])]
+    for _ in range(60):
+        n = int(rng.integers(3, 25))
+        cases.append(rng.integers(0, 4, (n, 2)) * float(rng.choice([0.3, 1.0 / 3.0])))
+    for X in cases:
+        Z = fd.linkage(X, method, block_size=int(rng.integers(2, 9)), workers=1)
+        a, b = made["merges"]
+        assert tree_of_Z(Z) == tree_of_merges(a, b, X.shape[0]), X.tolist()
+        assert fastclust.is_monotonic(Z)
+        if method == "ward":
+            np.testing.assert_array_equal(Z, fastclust.linkage_vector(X, "ward"))
+    np.testing.assert_array_equal(fd.linkage(cases[0], method, block_size=2)[:, :2],
+                                  fastclust.linkage(cases[0], method)[:, :2])
+
+
+def test_no_mutual_pair_in_a_round_asks_every_cluster_again(rng, monkeypatch):
+    """Rounding can leave a kept neighbour stale, so that a round has no mutual pair
+    (a cycle of nearest neighbours). Forced here with a wrong first answer: the round
+    asks every active cluster afresh and the result is unchanged."""
+    X = _data("random", rng, n=40)
+    real_query, real_nearest = _rac._query, _matrix.MatrixBlock.nearest
+    calls = {"ward": 0, "matrix": 0}
+
+    def cyclic(act):                               # 0 -> 1 -> ... -> k-1 -> 0: no mutual pair
+        return np.roll(np.asarray(act, dtype=np.intp), -1)
+
+    def query(runner, cent, size, act, Q, parallel):
+        calls["ward"] += 1
+        (d, j), where = real_query(runner, cent, size, act, Q, parallel)
+        return ((d, cyclic(act)) if calls["ward"] == 1 else (d, j)), where
+
+    def nearest(self, rows):
+        calls["matrix"] += 1
+        d, j = real_nearest(self, rows)
+        if calls["matrix"] == 1:                   # the first block's first answer
+            j = (np.asarray(rows, dtype=np.intp) + 1) % 40    # a cycle over all 40 rows
+        return d, j
+
+    monkeypatch.setattr(_rac, "_query", query)
+    monkeypatch.setattr(_matrix.MatrixBlock, "nearest", nearest)
+    np.testing.assert_array_equal(fd.linkage(X, "ward", block_size=1000, workers=1),
+                                  fastclust.linkage_vector(X, "ward"))
+    np.testing.assert_array_equal(fd.linkage(X, "complete", block_size=1000, workers=1),
+                                  fastclust.linkage(X, "complete"))
+    assert calls["ward"] >= 2 and calls["matrix"] >= 2
+
+
 def test_matrix_methods_metric(rng):
     X = np.abs(rng.standard_normal((90, 3))) + 0.1
-    for metric in ("cityblock", "jensenshannon"):
+    for metric in ("euclidean", "sqeuclidean", "cityblock", "chebyshev", "cosine",
+                   "jensenshannon"):
         Z = fd.linkage(X, "complete", metric, block_size=20)
         np.testing.assert_array_equal(Z, fastclust.linkage(X, "complete", metric))
 
@@ -423,6 +488,8 @@ def test_square_distance_matrix_warns_at_the_callers_line(rng, dask_input):
     with pytest.warns(fastclust.ClusterWarning, match="looks like a distance matrix") as rec:
         fd.linkage(D, "single")
     assert rec[0].filename == __file__
+    assert "fastclust.distributed needs observations" in str(rec[0].message)
+    assert "precomputed" not in str(rec[0].message)     # which distributed rejects
     with warnings.catch_warnings():
         warnings.simplefilter("error")                # not square: no warning
         fd.linkage(rng.standard_normal((6, 2)), "single")

@@ -338,3 +338,21 @@ def test_memory_grows_with_n_d_not_n_squared(rng, method, metric):
     finally:
         tracemalloc.stop()
     assert peak < 2_000_000, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_ward_near_ties_keep_the_chains_tree(rng):
+    """Grids scaled by 0.3 or 1/3 have centroid distances an ulp apart: the listing of Z
+    must keep every child before its parent (the tree the chain built)."""
+    from fastclust._methods import WARD
+    from fastclust._vector import centroid_linkage
+    from _naive import tree_of_merges, tree_of_Z
+
+    for _ in range(100):
+        n = int(rng.integers(3, 30))
+        X = rng.integers(0, 4, (n, 2)) * float(rng.choice([0.3, 1.0 / 3.0]))
+        a, b = np.empty(n - 1, dtype=np.intp), np.empty(n - 1, dtype=np.intp)
+        h = np.empty(n - 1)
+        assert centroid_linkage(np.ascontiguousarray(X.T), WARD, a, b, h) == 0
+        Z = fastclust.linkage_vector(X, "ward")
+        assert tree_of_Z(Z) == tree_of_merges(a, b, n), X.tolist()
+        assert fastclust.is_monotonic(Z)

@@ -22,7 +22,7 @@ from fastclust._relabel import label_merges
 
 from _naive import (METHODS, check_linkage_invariants,
                     check_merges_at_global_minimum, condensed_from_points, kruskal_linkage,
-                    naive_linkage)
+                    naive_linkage, tree_of_merges, tree_of_Z)
 
 GENERAL = ("single", "complete", "average", "weighted")
 
@@ -181,6 +181,39 @@ def test_nn_chain_tie_rule_differs_from_scipys_on_purpose():
     hierarchy = pytest.importorskip("scipy.cluster.hierarchy")
     np.testing.assert_array_equal(hierarchy.linkage(y, "complete"),
                                   [[0, 2, 1, 2], [1, 3, 2, 2], [4, 5, 4, 4]])
+
+
+NEAR_TIES = [(np.array([1.0 + 2**-52, 1.0, 1.0]), "3 points, one pair an ulp apart"),
+             (0.3 + np.spacing(0.3) * np.array([3, 1, 2, 3, 3, 3, 1, 0, 1, 2, 2, 0, 0, 1, 1]),
+              "6 points: a stale link of the chain (it once raised an internal error)")]
+
+
+@pytest.mark.parametrize("method", ["complete", "average", "weighted", "ward"])
+def test_near_ties_keep_the_kernels_tree(method, rng):
+    """Rounding can give a parent merge its child's height (or an ulp less) and a lower
+    slot: Z must still list the child first, i.e. hold the tree the kernel built."""
+    from fastclust._methods import METHODS as SPECS
+    from fastclust._nn_chain import nn_chain_linkage
+
+    cases = list(NEAR_TIES)
+    for _ in range(300):
+        n = int(rng.integers(3, 14))
+        base = float(rng.choice([1.0, 0.3, 1.0 / 3.0]))
+        cases.append((base + np.spacing(base) * rng.integers(0, 4, n * (n - 1) // 2),
+                      "near ties"))
+    for y, name in cases:
+        n = int(round((1 + np.sqrt(1 + 8 * len(y))) / 2))
+        a, b = np.empty(n - 1, dtype=np.intp), np.empty(n - 1, dtype=np.intp)
+        h = np.empty(n - 1)
+        assert nn_chain_linkage(y.copy(), n, SPECS[method].code, a, b, h) == 0
+        Z = fastclust.linkage(y, method)
+        assert tree_of_Z(Z) == tree_of_merges(a, b, n), (name, y.tolist())
+        assert fastclust.is_monotonic(Z)
+        if method == "complete":                  # maxima: no rounding, the greedy tree
+            np.testing.assert_array_equal(Z, naive_linkage(y, method))
+    # the 3-point case in full: {0, 2} at 1 first, then {1} joins (SciPy's answer too)
+    np.testing.assert_array_equal(fastclust.linkage(NEAR_TIES[0][0], method)[:, :2],
+                                  [[0, 2], [1, 3]])
 
 
 def test_all_equal_distances():

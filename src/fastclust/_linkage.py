@@ -111,9 +111,15 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
       minimum under that order.
     - complete, average, weighted, ward: pairs of clusters are ordered by
       (distance, smaller slot, larger slot), a cluster's slot being its
-      smallest observation. The merges are those of the greedy algorithm
-      that always merges the least pair under this order, and Z lists them
-      in that order, wherever the chain started. `linkage_vector` (ward) and
+      smallest observation. In exact arithmetic the merges are those of the
+      greedy algorithm that always merges the least pair under this order,
+      and Z lists them in that order, wherever the chain started. Rounding
+      can break the reducibility these methods rely on by an ulp (distances
+      equal but for their last bits): the chain may then take another of
+      the nearly equal merges, and a parent merge whose height came out
+      equal to, or an ulp below, its child's is listed after the child with
+      the child's height, so that Z is always a monotone tree. Complete
+      linkage only takes maxima and is not affected. `linkage_vector` (ward) and
       `fastclust.distributed.linkage` follow the same rule, so their trees
       agree with this one on tied data too, up to rounding: complete linkage
       (maxima only) always agrees bit for bit; for the others, two distances
@@ -347,10 +353,13 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
     raise_for_status(status, spec.name)
     if scale != 1.0:
         h /= scale                              # exact: a power of two
-    if spec.algorithm in ("mst", "nn_chain"):
-        # mst: Kruskal's order (height, i, j) of the edges; nn_chain: the greedy order
-        # (height, slot a, slot b), which a reducible linkage's merges follow
-        order = np.lexsort((b, a, h))
+    if spec.algorithm == "mst":
+        order = np.lexsort((b, a, h))          # Kruskal's order: (height, i, j)
+    elif spec.algorithm == "nn_chain":
+        # the greedy order (height, slot a, slot b), children before parents even
+        # where rounding gave a parent its child's height (see _relabel.greedy_keys)
+        from ._relabel import greedy_order
+        order, h = greedy_order(a, b, h, n)
     else:
         order = np.arange(n - 1)               # inversions: keep the merge order
     label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)

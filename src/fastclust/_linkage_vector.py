@@ -421,7 +421,8 @@ def _centroid_methods(C, spec, workers: int):
     status = centroid_linkage(C, spec.code, a, b, h, workers, progress=_merge_counters())
     raise_for_status(status, f"linkage_vector {spec.name}")
     if spec.code == WARD:
-        order = np.lexsort((b, a, h))          # the greedy order: (height, slot a, slot b)
+        from ._relabel import greedy_order     # the greedy order, children first
+        order, h = greedy_order(a, b, h, n)
     else:
         assert spec.code in (CENTROID, MEDIAN)
         order = np.arange(n - 1)               # inversions: keep the merge order

@@ -99,6 +99,7 @@ cdef void update(double* D, index_t n, int method, const index_t* act, const ind
 
 cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        index_t* act, index_t* act_base, double* size, index_t* chain,  # scratch
+                       unsigned char* in_chain,                         # scratch, zeros
                        index_t* out_a, index_t* out_b, double* out_h,   # out
                        long long* progress                              # out, or NULL
                        ) noexcept nogil:
@@ -115,6 +116,7 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
     for step in range(n - 1):
         if chain_len == 0:
             chain[0] = act[0]
+            in_chain[act[0]] = 1
             chain_len = 1
         while True:
             x = chain[chain_len - 1]
@@ -132,12 +134,22 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
             # reproduces, whatever order the chain visits the clusters in.
             if chain_len >= 2 and y == chain[chain_len - 2]:
                 break
+            if in_chain[y]:
+                # Only rounding gets here: a Lance-Williams update that breaks
+                # reducibility by an ulp left an older link of the chain stale. A
+                # chain built afresh from y is strictly decreasing again.
+                for t in range(chain_len):
+                    in_chain[chain[t]] = 0
+                chain_len = 0
             chain[chain_len] = y
+            in_chain[y] = 1
             chain_len += 1
             if chain_len > m:
                 return STATUS_BUG
         y = chain[chain_len - 2]
         chain_len -= 2
+        in_chain[x] = 0
+        in_chain[y] = 0
         a = x if x < y else y
         b = y if x < y else x
         d_ab = best
@@ -159,6 +171,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                 return STATUS_BUG
             chain[0] = a
             chain[1] = nn_a
+            in_chain[a] = 1
+            in_chain[nn_a] = 1
             chain_len = 2
         if work > SIGNAL_CHECK_WORK:
             work = 0
@@ -192,6 +206,7 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
     cdef index_t[::1] act = np.empty(n, dtype=np.intp)
     cdef index_t[::1] act_base = np.empty(n, dtype=np.intp)
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
+    cdef unsigned char[::1] in_chain = np.zeros(n, dtype=np.uint8)
     cdef double[::1] size = np.empty(n)
     cdef int status
     cdef long long* counters = NULL
@@ -199,8 +214,9 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
         counters = &progress[0]
         counters[2] = n * n
     with nogil:
-        status = nn_chain_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0], &chain[0],
-                               &out_a[0], &out_b[0], &out_h[0], counters)
+        status = nn_chain_core(&dists[0], n, method, squared, &act[0], &act_base[0], &size[0],
+                               &chain[0], &in_chain[0], &out_a[0], &out_b[0], &out_h[0],
+                               counters)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status

@@ -141,14 +141,20 @@ def check_memory(n_bytes: int, what: str) -> None:
         )
 
 
-def warn_if_square_distance_matrix(X: np.ndarray) -> None:
-    """Warn, as SciPy does, when observations look like a square distance matrix."""
+SQUARE_MATRIX_LOOKS = ("The observation matrix is square, symmetric, non-negative and has a "
+                       "zero diagonal: it looks like a distance matrix. ")
+
+
+def warn_if_square_distance_matrix(X: np.ndarray, hint: str | None = None) -> None:
+    """Warn, as SciPy does, when observations look like a square distance matrix.
+
+    `hint`: what to do instead (default: pass metric='precomputed' or the condensed form).
+    """
     if X.shape[0] == X.shape[1] and X.shape[0] > 1:
         if (np.allclose(np.diag(X), 0) and (X >= 0).all() and np.allclose(X, X.T)):
             warnings.warn(
-                "The observation matrix is square, symmetric, non-negative and has a zero "
-                "diagonal: it looks like a distance matrix. Pass metric='precomputed' "
-                "to use it as one, or its condensed form (fastclust.squareform).",
+                SQUARE_MATRIX_LOOKS + (hint or "Pass metric='precomputed' to use it as one, "
+                                       "or its condensed form (fastclust.squareform)."),
                 ClusterWarning,
                 stacklevel=caller_stacklevel(),
             )

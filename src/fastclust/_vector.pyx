@@ -556,6 +556,7 @@ cdef inline void merge_into(floating* CT, Layout* L, int method, index_t p,
 # ---------------------------------------------------------------------------
 
 cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
+                   unsigned char* in_chain,     # scratch, n zeros: slot is in the chain
                    index_t* out_a, index_t* out_b, double* out_h) noexcept nogil:
     cdef index_t top = 0, a, b, pa, pb, x, y, step = 0, work = 0, q
     cdef double bd
@@ -565,6 +566,7 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
             while L.pen[q] != 0.0:
                 q += 1
             chain[0] = L.act[q]          # the lowest active slot
+            in_chain[chain[0]] = 1
             top = 1
         a = chain[top - 1]
         pa = L.where_[a]
@@ -580,6 +582,8 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
         work += L.cnt * (L.d + 4)
         if top >= 2 and b == chain[top - 2]:
             top -= 2
+            in_chain[a] = 0
+            in_chain[b] = 0
             x = min(a, b)                # the merged cluster keeps the smaller slot,
             y = max(a, b)                # as in _nn_chain.pyx
             out_a[step] = x
@@ -590,9 +594,19 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
             layout_kill(CT, L, L.where_[y])
             if top == 0:                 # restart the chain at the new cluster
                 chain[0] = x
+                in_chain[x] = 1
                 top = 1
         else:
+            if in_chain[b]:
+                # only rounding gets here (a stale older link, see _nn_chain.pyx):
+                # build the chain afresh from b
+                for q in range(top):
+                    in_chain[chain[q]] = 0
+                top = 0
+            if top >= L.live:
+                return STATUS_BUG
             chain[top] = b
+            in_chain[b] = 1
             top += 1
         if work > SIGNAL_CHECK_WORK:
             work = 0
@@ -764,6 +778,7 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
     cdef double[::1] mind = np.empty(n)
     cdef double[::1] x = np.empty(d)
     cdef double[::1] xs = np.empty(workers * d)
+    cdef unsigned char[::1] in_chain = np.zeros(n, dtype=np.uint8)
     cdef Layout L
     cdef int status
     # ward: ~n^2 of chain work; centroid, median: n^2 for the first pass + ~n^2 of merges
@@ -773,7 +788,8 @@ def centroid_linkage(floating[:, ::1] CT,       # in/out: (d, n) observations, t
         layout_init(&L, n, d, &act[0], &where_[0], &sz[0], &pen[0], &row[0], &x[0])
         L.progress = counters
         if method == METHOD_WARD:
-            status = ward_core(&CT[0, 0], &L, workers, &nbr[0], &out_a[0], &out_b[0], &out_h[0])
+            status = ward_core(&CT[0, 0], &L, workers, &nbr[0], &in_chain[0], &out_a[0],
+                               &out_b[0], &out_h[0])
         else:
             status = generic_core(&CT[0, 0], &L, method, workers, &nbr[0], &mind[0],
                                   &heap_slots[0], &heap_where[0], &xs[0], &out_a[0],

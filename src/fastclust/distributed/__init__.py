@@ -162,9 +162,13 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
     (distance, smaller observation, larger observation). The other methods:
     pairs of clusters are ordered by (distance, smaller slot, larger slot), a
     cluster's slot being its smallest observation; in every round each
-    cluster's neighbour is its least pair under that order, so the mutual
-    pairs, and the tree, are those of the greedy algorithm under the same
-    order, and Z lists the merges in that order. Two distances that are
+    cluster's neighbour is its least pair under that order, so (in exact
+    arithmetic) the mutual pairs, and the tree, are those of the greedy
+    algorithm under the same order, and Z lists the merges in that order,
+    with children before parents and monotone heights where rounding made
+    a parent's height equal to, or an ulp below, its child's (as in
+    :func:`fastclust.linkage`). A round that finds no mutual pair because a
+    kept neighbour went stale by rounding asks every cluster afresh. Two distances that are
     equal in exact arithmetic but computed along different paths (Lance-
     Williams updates in another order, or centroids instead of updates) can
     differ in the last bit; a tie between such values can be broken the
@@ -238,7 +242,8 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
             from ._matrix import rac_matrix_merges
 
             a, b, h = rac_matrix_merges(runner, n, mp, name, report)
-        order = np.lexsort((b, a, h))         # greedy order: (height, slot a, slot b)
+        from .._relabel import greedy_order   # the greedy order, children first
+        order, h = greedy_order(a, b, h, n)
     Z = np.empty((n - 1, 4), dtype=np.float64)
     label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
     return Z
@@ -290,7 +295,7 @@ def _local_runner(X, name: str, kwargs: dict, block_size, workers):
     X = as_observations(X, "X")
     n = X.shape[0]
     check_n(n, "X")
-    warn_if_square_distance_matrix(X)
+    warn_if_square_distance_matrix(X, _SQUARE_HINT)
     if workers is None or (_is_int(workers) and workers == -1):
         threads = _available_cpus()
     elif _is_int(workers) and workers >= 1:
@@ -307,22 +312,21 @@ def _local_runner(X, name: str, kwargs: dict, block_size, workers):
     return LocalRunner(X, bounds, threads), mp
 
 
+# What to do with a distance matrix instead: fastclust.distributed takes observations only.
+_SQUARE_HINT = ("Pass the condensed distances (fastclust.squareform) to fastclust.linkage "
+                "instead; fastclust.distributed needs observations.")
+
+
 def _warn_if_square_distance_matrix_dask(X, da) -> None:
-    """The Dask form of _validation.warn_if_square_distance_matrix (same test, same warning)."""
+    """The Dask form of _validation.warn_if_square_distance_matrix: the same test and text."""
     import warnings
 
-    from .._validation import ClusterWarning, caller_stacklevel
+    from .._validation import SQUARE_MATRIX_LOOKS, ClusterWarning, caller_stacklevel
 
     looks = da.all(X >= 0) & da.allclose(da.diag(X), 0) & da.allclose(X, X.T)
     if X.shape[0] > 1 and bool(looks.compute()):
-        warnings.warn(
-            "The observation matrix is square, symmetric, non-negative and has a zero "
-            "diagonal: it looks like a distance matrix. Pass the condensed distances "
-            "(fastclust.squareform) to fastclust.linkage instead; fastclust.distributed "
-            "needs observations.",
-            ClusterWarning,
-            stacklevel=caller_stacklevel(),
-        )
+        warnings.warn(SQUARE_MATRIX_LOOKS + _SQUARE_HINT, ClusterWarning,
+                      stacklevel=caller_stacklevel())
 
 
 def _is_int(value) -> bool:

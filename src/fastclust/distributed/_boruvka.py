@@ -57,9 +57,10 @@ class MetricParams:
 def metric_params(name: str, code: int, p: float, args: dict) -> MetricParams:
     """MetricParams from what _distance._prepare returned."""
     if not args and code == 0:
-        return MetricParams(SOURCE_EUCLIDEAN)
+        return MetricParams(SOURCE_EUCLIDEAN, code)
     if not args and code == 1:
-        return MetricParams(SOURCE_SQEUCLIDEAN)
+        # `code` too: the matrix methods' tiles (cdist_rect) use it, not `source`
+        return MetricParams(SOURCE_SQEUCLIDEAN, code)
     # jensenshannon sums the terms of u before those of v: not symmetric bit for bit
     return MetricParams(SOURCE_MATRIX, code, p, args.get("w"), args.get("V"), args.get("VI"),
                         args.get("log_base", 0.0), symmetric=(name != "jensenshannon"))

@@ -246,6 +246,15 @@ def rac_matrix_merges(runner, n: int, mp: MetricParams, method: str, report):
     while act.shape[0] > 1:
         partner = nn[act]
         mutual = (nn[partner] == act) & (act < partner)
+        if not mutual.any():
+            # only rounding gets here (a stale kept neighbour): ask every row afresh;
+            # then the least pair is mutual
+            parts = split(act)
+            results = store.call("nearest", {b: (parts[b],) for b in blocks})
+            for b in blocks:
+                nn[parts[b]], nn_d[parts[b]] = results[b][1], results[b][0]
+            partner = nn[act]
+            mutual = (nn[partner] == act) & (act < partner)
         A, B = act[mutual], partner[mutual]
         if A.shape[0] == 0:
             raise AssertionError(f"internal error in the distributed {method} linkage: a "

@@ -110,7 +110,7 @@ def ward_merges(runner, n: int, report):
             # bit, so round 1 is a 1-NN scan over the row blocks, each pair visited once
             from ._boruvka import SOURCE_SQEUCLIDEAN, MetricParams, knn_all
 
-            kd, kj = knn_all(runner, n, 1, MetricParams(SOURCE_SQEUCLIDEAN))
+            kd, kj = knn_all(runner, n, 1, MetricParams(SOURCE_SQEUCLIDEAN, 1))
             (qd, qj), where = (kd[:, 0], kj[:, 0]), "tasks"
         else:
             (qd, qj), where = _query(runner, cent, size, act, Q, parallel)
@@ -118,6 +118,13 @@ def ward_merges(runner, n: int, report):
         nn[Q], nn_d[Q] = qj, qd
         partner = nn[act]
         mutual = (nn[partner] == act) & (act < partner)
+        if not mutual.any():
+            # only rounding gets here: a kept neighbour went stale (a merged cluster came
+            # closer by an ulp). With every neighbour fresh the least pair is mutual.
+            (qd, qj), where = _query(runner, cent, size, act, act, parallel)
+            nn[act], nn_d[act] = qj, qd
+            partner = nn[act]
+            mutual = (nn[partner] == act) & (act < partner)
         A, B = act[mutual], partner[mutual]
         if A.shape[0] == 0:
             raise AssertionError("internal error in the distributed Ward linkage: a round "
