@@ -55,7 +55,7 @@ def test_float32_input_and_output_vs_scipy(rng):
 
 
 ROW_METRICS = ["euclidean", "sqeuclidean", "cityblock", "chebyshev", "cosine", "correlation",
-               "braycurtis", "canberra", "seuclidean"]
+               "braycurtis", "canberra", "seuclidean", "mahalanobis"]
 
 
 @pytest.mark.parametrize("metric", ROW_METRICS)
@@ -67,10 +67,15 @@ def test_vectorised_rows_equal_scipy(rng, metric, n, d):
     distance = pytest.importorskip("scipy.spatial.distance")
     X = rng.normal(size=(n, d))
     atol = 1e-14 if metric in ("cosine", "correlation") else 0
-    np.testing.assert_allclose(fastclust.pdist(X, metric), distance.pdist(X, metric),
+    kw = {}
+    if metric == "mahalanobis":          # an explicit VI: n <= d has no covariance inverse
+        A = rng.normal(size=(d, d))
+        kw = {"VI": A @ A.T / d + np.eye(d)}
+    np.testing.assert_allclose(fastclust.pdist(X, metric, **kw), distance.pdist(X, metric, **kw),
                                rtol=1e-14, atol=atol)
-    np.testing.assert_allclose(fastclust.cdist(X[: n // 2 + 1], X, metric),
-                               distance.cdist(X[: n // 2 + 1], X, metric), rtol=1e-14, atol=atol)
+    np.testing.assert_allclose(fastclust.cdist(X[: n // 2 + 1], X, metric, **kw),
+                               distance.cdist(X[: n // 2 + 1], X, metric, **kw),
+                               rtol=1e-14, atol=atol)
 
 
 CHILD = """

@@ -1,6 +1,6 @@
 /* Vectorised unweighted rows of pdist / cdist (euclidean, sqeuclidean,
  * cityblock, chebyshev; cosine and correlation with precomputed norms;
- * braycurtis, canberra, seuclidean), see _metrics.pyx.
+ * braycurtis, canberra, seuclidean, mahalanobis), see _metrics.pyx.
  *
  * The columns are read from a transposed float64 copy XT (d rows of leading
  * dimension ld), so that four consecutive columns j..j+3 sit in one AVX2
@@ -321,6 +321,92 @@ FC_DEFINE_OTHER_AVX2(fc_row_avx2_seu_f32, float, FC_STORE_F32, FC_ROW_SEUCLIDEAN
 #define FC_OTHER_CALL(KIND3, SUFFIX) fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out)
 #endif
 
+/* Mahalanobis rows: sqrt(sum_k diff_k * (sum_l diff_l VI[k, l])) with diff = x_i - x_j,
+ * the operations of other_distance() in the same order; VI row-major (d, d), d <= 64. */
+#define FC_MAHALANOBIS_SCALAR(OUT_T)                                             \
+    for (; j < j1; ++j) {                                                        \
+        double diff[64], acc = 0.0;                                              \
+        for (ptrdiff_t k = 0; k < d; ++k)                                        \
+            diff[k] = xi[k] - XT[k * ld + j];                                    \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            double s = 0.0;                                                      \
+            for (ptrdiff_t l = 0; l < d; ++l)                                    \
+                s += diff[l] * VI[k * d + l];                                    \
+            acc += diff[k] * s;                                                  \
+        }                                                                        \
+        out[j] = (OUT_T)sqrt(acc);                                               \
+    }
+
+#define FC_DEFINE_MAHALANOBIS_SCALAR(SUFFIX, OUT_T)                              \
+static void fc_mahalanobis_row_scalar_##SUFFIX(const double *xi, const double *XT, \
+        ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, const double *VI, \
+        OUT_T *out)                                                              \
+{                                                                                \
+    ptrdiff_t j = j0;                                                            \
+    FC_MAHALANOBIS_SCALAR(OUT_T)                                                 \
+}
+
+FC_DEFINE_MAHALANOBIS_SCALAR(f64, double)
+FC_DEFINE_MAHALANOBIS_SCALAR(f32, float)
+
+#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+/* Four columns at a time: their d differences in registers' worth of memory, then
+ * the quadratic form with each VI entry broadcast to the four lanes. */
+#define FC_DEFINE_MAHALANOBIS_AVX2(SUFFIX, OUT_T, STORE4)                        \
+__attribute__((target("avx2")))                                                  \
+static void fc_mahalanobis_row_avx2_##SUFFIX(const double *xi, const double *XT, \
+        ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, const double *VI, \
+        OUT_T *out)                                                              \
+{                                                                                \
+    __m256d diff[64], dif2[64];                                                  \
+    ptrdiff_t j = j0;                                                            \
+    for (; j + 8 <= j1; j += 8) {       /* two groups: independent add chains */ \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            __m256d x = _mm256_set1_pd(xi[k]);                                   \
+            diff[k] = _mm256_sub_pd(x, _mm256_loadu_pd(XT + k * ld + j));        \
+            dif2[k] = _mm256_sub_pd(x, _mm256_loadu_pd(XT + k * ld + j + 4));    \
+        }                                                                        \
+        __m256d acc = _mm256_setzero_pd(), ac2 = acc;                            \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            __m256d s = _mm256_setzero_pd(), s2 = s;                             \
+            for (ptrdiff_t l = 0; l < d; ++l) {                                  \
+                __m256d v = _mm256_set1_pd(VI[k * d + l]);                       \
+                s = _mm256_add_pd(s, _mm256_mul_pd(diff[l], v));                 \
+                s2 = _mm256_add_pd(s2, _mm256_mul_pd(dif2[l], v));               \
+            }                                                                    \
+            acc = _mm256_add_pd(acc, _mm256_mul_pd(diff[k], s));                 \
+            ac2 = _mm256_add_pd(ac2, _mm256_mul_pd(dif2[k], s2));                \
+        }                                                                        \
+        STORE4(out + j, _mm256_sqrt_pd(acc));                                    \
+        STORE4(out + j + 4, _mm256_sqrt_pd(ac2));                                \
+    }                                                                            \
+    for (; j + 4 <= j1; j += 4) {                                                \
+        for (ptrdiff_t k = 0; k < d; ++k)                                        \
+            diff[k] = _mm256_sub_pd(_mm256_set1_pd(xi[k]), _mm256_loadu_pd(XT + k * ld + j)); \
+        __m256d acc = _mm256_setzero_pd();                                       \
+        for (ptrdiff_t k = 0; k < d; ++k) {                                      \
+            __m256d s = _mm256_setzero_pd();                                     \
+            for (ptrdiff_t l = 0; l < d; ++l)                                    \
+                s = _mm256_add_pd(s, _mm256_mul_pd(diff[l], _mm256_set1_pd(VI[k * d + l]))); \
+            acc = _mm256_add_pd(acc, _mm256_mul_pd(diff[k], s));                 \
+        }                                                                        \
+        STORE4(out + j, _mm256_sqrt_pd(acc));                                    \
+    }                                                                            \
+    FC_MAHALANOBIS_SCALAR(OUT_T)                                                 \
+}
+
+FC_DEFINE_MAHALANOBIS_AVX2(f64, double, FC_STORE_F64)
+FC_DEFINE_MAHALANOBIS_AVX2(f32, float, FC_STORE_F32)
+#define FC_MAHALANOBIS_CALL(SUFFIX)                                              \
+    do {                                                                         \
+        if (fc_have_avx2()) fc_mahalanobis_row_avx2_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out); \
+        else fc_mahalanobis_row_scalar_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out); \
+    } while (0)
+#else
+#define FC_MAHALANOBIS_CALL(SUFFIX)                                              \
+    fc_mahalanobis_row_scalar_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out)
+#endif
+
 /* 1 when the vectorised rows will be used: an AVX2 CPU and FASTCLUST_NO_AVX2 unset. */
 static inline int fc_have_avx2(void)
 {
@@ -387,5 +473,16 @@ static inline void fc_other_row_##SUFFIX(int kind, const double *xi, const doubl
 
 FC_DEFINE_OTHER_ROW(f64, double)
 FC_DEFINE_OTHER_ROW(f32, float)
+
+#define FC_DEFINE_MAHALANOBIS_ROW(SUFFIX, OUT_T)                                 \
+static inline void fc_mahalanobis_row_##SUFFIX(const double *xi, const double *XT, \
+        ptrdiff_t ld, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t d, const double *VI, \
+        OUT_T *out)                                                              \
+{                                                                                \
+    FC_MAHALANOBIS_CALL(SUFFIX);                                                 \
+}
+
+FC_DEFINE_MAHALANOBIS_ROW(f64, double)
+FC_DEFINE_MAHALANOBIS_ROW(f32, float)
 
 #endif

@@ -32,6 +32,10 @@ cdef extern from "_distance_kernels.h":
                           index_t j1, index_t d, const double* V, double* out) noexcept nogil
     void fc_other_row_f32(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
                           index_t j1, index_t d, const double* V, float* out) noexcept nogil
+    void fc_mahalanobis_row_f64(const double* xi, const double* XT, index_t ld, index_t j0,
+                                index_t j1, index_t d, const double* VI, double* out) noexcept nogil
+    void fc_mahalanobis_row_f32(const double* xi, const double* XT, index_t ld, index_t j0,
+                                index_t j1, index_t d, const double* VI, float* out) noexcept nogil
     void fc_cosine_row_f64(const double* xi, double norm_i, const double* XT, index_t ld,
                            index_t j0, index_t j1, index_t d, const double* norms,
                            double* out) noexcept nogil
@@ -45,18 +49,25 @@ cdef inline bint row_kernel_metric(int metric) noexcept nogil:
     return (metric == METRIC_EUCLIDEAN or metric == METRIC_SQEUCLIDEAN
             or metric == METRIC_CITYBLOCK or metric == METRIC_CHEBYSHEV
             or metric == METRIC_COSINE or metric == METRIC_BRAYCURTIS
-            or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN)
+            or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN
+            or metric == METRIC_MAHALANOBIS)
 
 
 cdef inline void metric_row(int metric, const double* xi, double norm_i, const double* XT,
                             index_t ld, index_t j0, index_t j1, index_t d, const double* norms,
-                            const double* V, out_t* out) noexcept nogil:
-    """Columns j0..j1-1 of XT against x_i; norms (cosine only): of the columns; V: seuclidean's."""
-    if metric == METRIC_BRAYCURTIS or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN:
+                            const Params* prm, out_t* out) noexcept nogil:
+    """Columns j0..j1-1 of XT against x_i; norms (cosine only): of the columns;
+    prm.V, prm.VI: seuclidean's variances, mahalanobis's inverse covariance."""
+    if metric == METRIC_MAHALANOBIS:
         if out_t is double:
-            fc_other_row_f64(metric, xi, XT, ld, j0, j1, d, V, out)
+            fc_mahalanobis_row_f64(xi, XT, ld, j0, j1, d, prm.VI, out)
         else:
-            fc_other_row_f32(metric, xi, XT, ld, j0, j1, d, V, out)
+            fc_mahalanobis_row_f32(xi, XT, ld, j0, j1, d, prm.VI, out)
+    elif metric == METRIC_BRAYCURTIS or metric == METRIC_CANBERRA or metric == METRIC_SEUCLIDEAN:
+        if out_t is double:
+            fc_other_row_f64(metric, xi, XT, ld, j0, j1, d, prm.V, out)
+        else:
+            fc_other_row_f32(metric, xi, XT, ld, j0, j1, d, prm.V, out)
     elif metric == METRIC_COSINE:
         if out_t is double:
             fc_cosine_row_f64(xi, norm_i, XT, ld, j0, j1, d, norms, out)
@@ -75,13 +86,20 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
 
     XT: the observations transposed to (d, n) float64, or NULL; with it the
     unweighted euclidean, sqeuclidean, cityblock, chebyshev, cosine (also
-    correlation: centred rows), braycurtis, canberra and seuclidean rows take
-    the vectorised kernel (same operations, same order, so the same bits as
-    the scalar loop).
+    correlation: centred rows), braycurtis, canberra, seuclidean and
+    mahalanobis rows take the vectorised kernel (same operations, same order,
+    so the same bits as the scalar loop).
     """
     cdef index_t i, j, base
     cdef double* scratch = NULL
     cdef double xi[64]
+    if XT != NULL:                   # the vectorised rows (unweighted, d <= 64)
+        for i in range(lo, hi):
+            for j in range(d):
+                xi[j] = X[i * d + j]
+            metric_row(prm.metric, xi, norms[i], XT, n, i + 1, n, d, norms, prm,
+                       out + row_base(n, i))
+        return
     if prm.metric == METRIC_MAHALANOBIS:
         scratch = <double*> malloc(d * sizeof(double))
         if scratch == NULL:   # out of memory (d doubles): leave NaN
@@ -90,13 +108,6 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
                 for j in range(i + 1, n):
                     out[base + j] = NAN
             return
-    if XT != NULL:                   # the vectorised rows (unweighted, d <= 64)
-        for i in range(lo, hi):
-            for j in range(d):
-                xi[j] = X[i * d + j]
-            metric_row(prm.metric, xi, norms[i], XT, n, i + 1, n, d, norms, prm.V,
-                       out + row_base(n, i))
-        return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:   # the fast path, no dispatch
         for i in range(lo, hi):
             base = row_base(n, i)
@@ -117,6 +128,13 @@ cdef void cdist_rows(const floating* XA, const floating* XB, index_t nB, index_t
     cdef index_t i, j
     cdef double* scratch = NULL
     cdef double xi[64]
+    if XT != NULL:
+        for i in range(lo, hi):
+            for j in range(d):
+                xi[j] = XA[i * d + j]
+            metric_row(prm.metric, xi, norms_a[i], XT, nB, 0, nB, d, norms_b, prm,
+                       out + i * nB)
+        return
     if prm.metric == METRIC_MAHALANOBIS:
         scratch = <double*> malloc(d * sizeof(double))
         if scratch == NULL:
@@ -124,13 +142,6 @@ cdef void cdist_rows(const floating* XA, const floating* XB, index_t nB, index_t
                 for j in range(nB):
                     out[i * nB + j] = NAN
             return
-    if XT != NULL:
-        for i in range(lo, hi):
-            for j in range(d):
-                xi[j] = XA[i * d + j]
-            metric_row(prm.metric, xi, norms_a[i], XT, nB, 0, nB, d, norms_b, prm.V,
-                       out + i * nB)
-        return
     if prm.metric == METRIC_EUCLIDEAN and prm.w == NULL:
         for i in range(lo, hi):
             for j in range(nB):
@@ -179,8 +190,8 @@ def transposed_for_rows(X, int metric, w):
 
     Only when the CPU has AVX2, the metric is unweighted euclidean,
     sqeuclidean, cityblock, chebyshev, cosine (correlation too), braycurtis,
-    canberra or seuclidean, and d <= 64; the copy costs n*d doubles, small
-    next to the n^2/2 output.
+    canberra, seuclidean or mahalanobis, and d <= 64; the copy costs n*d
+    doubles, small next to the n^2/2 output.
     """
     import numpy as np
     if (not row_kernel_metric(metric) or w.shape[0] > 0 or X.shape[1] > 64
