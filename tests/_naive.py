@@ -90,8 +90,9 @@ def naive_linkage(y, method) -> np.ndarray:
 
     At every step the pair of active clusters with the smallest
     (distance, slot i, slot j) is merged into slot i. For the reducible methods
-    the merges are then sorted by height (stably); centroid and median keep the
-    merge order, as SciPy does.
+    the merges are then listed by greedy_listing (by (height, slot i, slot j),
+    children first even where rounding gave a parent its child's height);
+    centroid and median keep the merge order, as SciPy does.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")

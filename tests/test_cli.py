@@ -271,21 +271,24 @@ def test_cluster_low_memory_gives_the_same_clusters(tmp_path, rng, capsys, monke
         assert "linkage_vector" not in capsys.readouterr().err
         assert cli.main(["cluster", "x.npy", "--method", method, "--n-clusters", "4",
                          "--linkage", "v.npy", "-o", "v.csv", "--low-memory"]) == 0
-        assert "O(n d) memory (linkage_vector): --low-memory." in capsys.readouterr().err
+        assert "O(n d) memory (linkage_vector), as asked by --low-memory." in \
+            capsys.readouterr().err
         np.testing.assert_array_equal(np.load("v.npy"), fastclust.linkage_vector(X, method))
         Z = np.load(f"{method}.npy")
         np.testing.assert_array_equal(np.load("v.npy")[:, [0, 1, 3]], Z[:, [0, 1, 3]])
         assert (tmp_path / "v.csv").read_text() == (tmp_path / f"{method}.csv").read_text()
     monkeypatch.setattr(cli, "_available_memory", lambda: 10_000)   # 60 points need 14 160 B
-    assert cli.main(["cluster", "x.npy", "--method", "ward", "--n-clusters", "4",
-                     "--linkage", "auto.npy", "-o", "auto.csv"]) == 0
-    assert "the distance matrix would need 0.0 GiB of the 0.0 GiB available" in \
-        capsys.readouterr().err
-    np.testing.assert_array_equal(np.load("auto.npy"), fastclust.linkage_vector(X, "ward"))
-    # average has no O(n d) method: it stays on the matrix path (and fails or not there)
-    assert cli.main(["cluster", "x.npy", "--method", "average", "--n-clusters", "4",
-                     "-o", "avg.csv"]) == 0
-    assert "linkage_vector" not in capsys.readouterr().err
+    assert cli.main(["cluster", "x.npy", "--method", "single", "--metric", "cityblock",
+                     "--n-clusters", "4", "--linkage", "auto.npy", "-o", "auto.csv"]) == 0
+    assert "the distance matrix would need 0.0 GiB of the 0.0 GiB available; the same tree" \
+        in capsys.readouterr().err
+    np.testing.assert_array_equal(np.load("auto.npy"), fastclust.linkage(X, "single", "cityblock"))
+    # only single switches by itself (its Z is the same bit for bit); ward, centroid and
+    # median could break ties otherwise, and average has no O(n d) method at all
+    for method in ("ward", "average"):
+        assert cli.main(["cluster", "x.npy", "--method", method, "--n-clusters", "4",
+                         "-o", "m.csv"]) == 0
+        assert "linkage_vector" not in capsys.readouterr().err
 
 
 def test_cluster_low_memory_errors(tmp_path, rng, capsys, monkeypatch):
@@ -300,6 +303,10 @@ def test_cluster_low_memory_errors(tmp_path, rng, capsys, monkeypatch):
     assert cli.main(["cluster", "x.npy", "--method", "ward", "--metric", "cityblock",
                      "--n-clusters", "2", "--low-memory"]) == 2
     assert "got --method ward --metric cityblock" in capsys.readouterr().err
+    np.save(tmp_path / "y.npy", fastclust.pdist(rng.normal(size=(20, 3))))
+    assert cli.main(["cluster", "y.npy", "--method", "single", "--n-clusters", "2",
+                     "--low-memory"]) == 2
+    assert "got condensed distances." in capsys.readouterr().err
 
     def no_memory(*args, **kwargs):
         raise MemoryError("the condensed matrix needs 40.0 GiB, more than 24.0 GiB")
@@ -307,10 +314,16 @@ def test_cluster_low_memory_errors(tmp_path, rng, capsys, monkeypatch):
     monkeypatch.setattr("fastclust._linkage.linkage", no_memory)
     assert cli.main(["cluster", "x.npy", "--method", "ward", "--n-clusters", "2"]) == 1
     err = capsys.readouterr().err
-    assert "out of memory: the condensed matrix needs 40.0 GiB" in err
-    assert "--low-memory runs --method ward in O(n d) memory." in err
+    assert "out of memory: the condensed matrix needs 40.0 GiB, more than 24.0 GiB. " \
+           "--low-memory runs --method ward in O(n d) memory" in err
     assert cli.main(["cluster", "x.npy", "--method", "average", "--n-clusters", "2"]) == 1
     assert "Single linkage (any metric) and ward" in capsys.readouterr().err
+    # already on the O(n d) path: no hint to use it
+    monkeypatch.setattr("fastclust._linkage_vector.linkage_vector", no_memory)
+    assert cli.main(["cluster", "x.npy", "--method", "ward", "--n-clusters", "2",
+                     "--low-memory"]) == 1
+    err = capsys.readouterr().err
+    assert "more than 24.0 GiB.\n" in err and "--low-memory runs" not in err
 
 
 def test_cluster_threshold_just_below_a_merge(tmp_path):

@@ -298,6 +298,25 @@ def test_huge_coordinates_are_rescaled_exactly(rng, metric, algorithm):
                                   if power < 2 else Z0[:, 2] * 2.0**k * 2.0**k)
 
 
+def test_rescaling_keeps_small_differences_of_mixed_magnitudes():
+    """The review's cases: one coordinate near the guard, the others small. Scaling by
+    the least power of two keeps every difference exact: linkage(pdist(X))'s bits."""
+    cases = [np.array([[0.0], [0.1], [1e154]]), np.array([[0.0], [1e-10], [1e154]]),
+             np.array([[0.0, 0], [0.1, 0.3], [1e154, 0], [0.2, 0.1]])]
+    for X in cases:
+        Z = fastclust.linkage(fastclust.pdist(X), "single")
+        np.testing.assert_array_equal(fastclust.linkage_vector(X, "single"), Z)
+        np.testing.assert_array_equal(fastclust.linkage(X, "single", algorithm="kdtree"), Z)
+    X = cases[1]
+    np.testing.assert_array_equal(fastclust.linkage_vector(X[:2], "single", "sqeuclidean"),
+                                  fastclust.linkage(fastclust.pdist(X[:2], "sqeuclidean")))
+    for metric, C in [("cosine", np.array([[1e154, 1.0], [1e-10, 1e-10], [1e-10, 2e-10]])),
+                      ("correlation", np.array([[1e154, 1.0, 3.0], [1e-10, 3e-10, 2e-10],
+                                                [1e-10, 2e-10, 5e-10]]))]:
+        np.testing.assert_array_equal(fastclust.linkage_vector(C, "single", metric),
+                                      fastclust.linkage(fastclust.pdist(C, metric), "single"))
+
+
 def test_sqeuclidean_overflow_is_an_error():
     X = np.array([[1e200, 0.0], [-1e200, 0.0], [0.0, 1.0]])
     with pytest.raises(ValueError, match=literal(

@@ -88,9 +88,11 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         `extraarg` of the wrong shape or for a metric that takes none, or a
         distance that comes out NaN or infinite (e.g. 'cosine' of a zero row,
         'sqeuclidean' of coordinates near 1e154). Coordinates whose squares
-        would overflow are not an error: the vectorised kernels, the KD-tree
-        and 'ward', 'centroid', 'median' work on X times a power of two (an
-        exact scaling, undone on the heights), as :func:`linkage` does.
+        could overflow are not an error: the vectorised single-linkage kernels
+        and the KD-tree work on X times the largest power of two that avoids
+        it (an exact scaling, undone on the heights: the same bits), and
+        'ward', 'centroid', 'median' scale coordinates far from 1 into
+        [0.5, 1) as :func:`linkage` does.
     TypeError
         For complex or non-numeric input.
     KeyboardInterrupt
@@ -398,16 +400,21 @@ def _pair(a, b):
 
 
 def _overflow_scale(X, squared: bool = True, terms: int | None = None) -> float:
-    """1.0, or a power of two s with max |X| s in [0.5, 1) where a distance of X (a sum
-    of `terms` |differences|, squared or not) could overflow float64: the vectorised
-    kernels do not check each distance, so they run on X * s instead."""
+    """1.0, or the largest power of two s with max |X| s below the overflow guard.
+
+    The vectorised kernels do not check each distance (a sum of `terms`
+    |differences|, squared or not), so where one could overflow float64 they
+    run on X * s instead. The smallest scaling that suffices (a factor 1/2 to
+    1/4 past the guard) keeps small differences far from the subnormal range:
+    scaling to [0.5, 1) squared differences below 1 to zero.
+    """
     biggest = float(np.max(np.abs(X))) if X.size else 0.0
     terms = X.shape[1] if terms is None else terms
     big = np.finfo(np.float64).max
     limit = math.sqrt(big / (4.0 * terms)) if squared else big / (2.0 * terms)
     if biggest < limit:
         return 1.0
-    return math.ldexp(1.0, -math.frexp(biggest)[1])
+    return math.ldexp(1.0, -math.frexp(biggest / limit)[1])
 
 
 def _centroid_methods(C, spec, workers: int):

@@ -196,18 +196,34 @@ VECTOR_METHODS = ("single", "ward", "centroid", "median")
 
 
 def _available_memory() -> int | None:
-    """Bytes of memory available to a new allocation (Linux MemAvailable), or None."""
+    """Bytes of memory available to a new allocation, or None if unknown.
+
+    Linux MemAvailable, capped by a cgroup v2 limit (containers) when there is one.
+    """
+    available = None
     try:
         with open("/proc/meminfo") as f:
             for line in f:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    available = int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
+    if available is None:
+        try:
+            available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            pass
     try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return None
+        with open("/sys/fs/cgroup/memory.max") as f:
+            limit = f.read().strip()
+        with open("/sys/fs/cgroup/memory.current") as f:
+            used = int(f.read().strip())
+        if limit != "max":
+            left = max(int(limit) - used, 0)
+            available = left if available is None else min(available, left)
+    except (OSError, ValueError):
+        pass
+    return available
 
 
 def _vector_supported(data, method: str, metric: str) -> bool:
@@ -219,23 +235,29 @@ def _choose_low_memory(data, method: str, metric: str, forced: bool) -> tuple[bo
     """(use linkage_vector?, why) for `fastclust cluster`.
 
     linkage_vector needs observations, one of VECTOR_METHODS and (except for
-    single) the Euclidean metric. Unforced, it is chosen when the condensed
-    matrix would take more than 80% of the available memory.
+    single) the Euclidean metric. Unforced, it is chosen only for single
+    linkage (whose Z it reproduces bit for bit, ties included), when the
+    condensed matrix would take more than 80% of the available memory: for
+    ward, centroid and median it can break ties differently, and labels must
+    not depend on how much memory happens to be free.
     """
     vector_ok = _vector_supported(data, method, metric)
     n = data.shape[0] if data.ndim == 2 else 0
     need = n * (n - 1) // 2 * 8
     if forced:
         if not vector_ok:
+            if data.ndim != 2 or metric == "precomputed":
+                got = "a distance matrix" if data.ndim == 2 else "condensed distances"
+            else:
+                got = f"--method {method} --metric {metric}"
             raise UserError(
                 "--low-memory needs observations (not distances) and --method single "
-                "(any metric) or ward, centroid or median (euclidean); got "
-                f"--method {method} --metric {metric}.")
-        return True, "--low-memory"
+                f"(any metric) or ward, centroid or median (euclidean); got {got}.")
+        return True, "as asked by --low-memory"
     available = _available_memory()
-    if vector_ok and available is not None and need > 0.8 * available:
+    if method == "single" and vector_ok and available is not None and need > 0.8 * available:
         return True, (f"the distance matrix would need {need / 2**30:.1f} GiB of the "
-                      f"{available / 2**30:.1f} GiB available")
+                      f"{available / 2**30:.1f} GiB available; the same tree")
     return False, ""
 
 
@@ -258,12 +280,17 @@ def _linkage(data, method: str, metric: str, say=None, low_memory: bool = False)
         except (ValueError, TypeError) as exc:
             raise UserError(str(exc)) from None
         except MemoryError as exc:
-            hint = (f" --low-memory runs --method {method} in O(n d) memory."
-                    if _vector_supported(data, method, metric)
-                    else " Single linkage (any metric) and ward, centroid and median "
-                         "(euclidean) of observations run in O(n d) memory with "
-                         "--low-memory.")
-            raise MemoryError(f"{exc}{hint}") from None
+            text = str(exc).rstrip()
+            text += "" if text.endswith((".", "!", "?")) else "."
+            if low_memory:
+                hint = ""                  # already the O(n d) path: nothing smaller to offer
+            elif _vector_supported(data, method, metric):
+                hint = (f" --low-memory runs --method {method} in O(n d) memory (ward, "
+                        f"centroid, median: ties may be broken differently).")
+            else:
+                hint = (" Single linkage (any metric) and ward, centroid and median "
+                        "(euclidean) of observations run in O(n d) memory with --low-memory.")
+            raise MemoryError(text + hint) from None
     for warning in caught:
         text = f"{PROG}: warning: {warning.message}"
         if say is not None:
@@ -440,7 +467,7 @@ def _run_cluster(args) -> None:
         _check_n_clusters(args.n_clusters, len(names))
     low_memory, why = _choose_low_memory(data, method, metric, args.low_memory)
     if low_memory and not args.quiet:
-        progress.message(f"{PROG}: O(n d) memory (linkage_vector): {why}.")
+        progress.message(f"{PROG}: O(n d) memory (linkage_vector), {why}.")
     with progress.stage(f"{method} linkage of {len(names)} rows"):
         Z = _linkage(data, method, metric, say=progress.message, low_memory=low_memory)
     with progress.stage("cutting the tree"):
