@@ -326,6 +326,20 @@ def test_sqeuclidean_overflow_is_an_error():
 
 
 @pytest.mark.parametrize("method", ["ward", "centroid", "median"])
+def test_far_from_one_keeps_small_values_on_every_path(method):
+    """Scaling takes the largest coordinate to 2^399..2^400, not to 1: a difference of
+    2^-200 next to 2^401 keeps its square out of the subnormal range (the review's case,
+    height 0 before on every path)."""
+    import fastclust.distributed as fd
+
+    X = np.array([[0.0, 0.0], [2.0**-200, 0.0], [2.0**401, 0.0]])
+    for Z in (fastclust.linkage(X, method), fastclust.linkage_vector(X, method)) + (
+            (fd.linkage(X, method, workers=1),) if method == "ward" else ()):
+        assert Z[0, 2] == 2.0**-200
+        np.testing.assert_array_equal(Z[:, [0, 1, 3]], [[0, 1, 2], [2, 3, 3]])
+
+
+@pytest.mark.parametrize("method", ["ward", "centroid", "median"])
 @pytest.mark.parametrize("k", [664, -560])                 # ~1e200 and ~1e-169
 def test_centroid_methods_rescale_far_from_one(rng, method, k):
     """As linkage: squares that would overflow or underflow are scaled away, exactly."""

@@ -94,18 +94,21 @@ _SQUARE_SAFE_EXPONENT = 400
 
 
 def square_safe_scale(largest: float) -> float:
-    """A power of two s such that largest * s is in [0.5, 1), or 1.0 if no scaling is needed.
+    """1.0, or a power of two s with largest * s in [2**399, 2**400) when largest is
+    outside [2**-400, 2**400].
 
     For the methods that work on squared distances: scaling by a power of two
     is exact (the heights are divided by s again at the end), and it keeps
-    d^2 and the Lance-Williams products far from overflow and underflow.
+    d^2 and the Lance-Williams products far from overflow and underflow. The
+    largest value goes to the top of the safe range, not to 1, so that values
+    far below it keep their squares out of the subnormal range.
     """
     if largest == 0.0 or not np.isfinite(largest):
         return 1.0
     exponent = math.frexp(largest)[1]
     if abs(exponent) <= _SQUARE_SAFE_EXPONENT:
         return 1.0
-    return math.ldexp(1.0, -exponent)
+    return math.ldexp(1.0, _SQUARE_SAFE_EXPONENT - exponent)
 
 
 def num_obs_condensed(length: int, name: str = "y") -> int:
