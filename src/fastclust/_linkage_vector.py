@@ -91,8 +91,8 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         could overflow are not an error: the vectorised single-linkage kernels
         and the KD-tree work on X times the largest power of two that avoids
         it (an exact scaling, undone on the heights: the same bits), and
-        'ward', 'centroid', 'median' scale coordinates far from 1 into
-        [0.5, 1) as :func:`linkage` does.
+        'ward', 'centroid', 'median' scale coordinates beyond 2**±400 by a
+        power of two as :func:`linkage` does.
     TypeError
         For complex or non-numeric input.
     KeyboardInterrupt
@@ -406,7 +406,8 @@ def _overflow_scale(X, squared: bool = True, terms: int | None = None) -> float:
     |differences|, squared or not), so where one could overflow float64 they
     run on X * s instead. The smallest scaling that suffices (a factor 1/2 to
     1/4 past the guard) keeps small differences far from the subnormal range:
-    scaling to [0.5, 1) squared differences below 1 to zero.
+    scaling all the way to [0.5, 1) sent squared differences below ~2 into the
+    subnormal range.
     """
     biggest = float(np.max(np.abs(X))) if X.size else 0.0
     terms = X.shape[1] if terms is None else terms
