@@ -151,6 +151,20 @@ def test_workers_do_not_change_Z(rng, threaded, method):
             fastclust.linkage_vector(X, method, workers=workers, **extra), Z1)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocked_mahalanobis_single_equals_linkage_bitwise(rng, workers):
+    """Blocks of 256 remaining points through pdist's vectorised row: the same bits."""
+    X = rng.normal(size=(700, 3))
+    X[:50] = np.round(X[:50])                                 # ties and duplicates too
+    VI = np.linalg.inv(np.cov(X.T))
+    np.testing.assert_array_equal(
+        fastclust.linkage_vector(X, "single", "mahalanobis", VI, workers=workers),
+        fastclust.linkage(fastclust.pdist(X, "mahalanobis", VI=VI), "single"))
+    # an indefinite VI gives NaN distances: named, as on the per-pair path
+    with pytest.raises(ValueError, match="The mahalanobis distance between observations"):
+        fastclust.linkage_vector(X, "single", "mahalanobis", -np.eye(3), workers=workers)
+
+
 def test_threaded_mahalanobis_single(rng, threaded):
     X = rng.normal(size=(150, 4))
     np.testing.assert_array_equal(fastclust.linkage_vector(X, "single", "mahalanobis",

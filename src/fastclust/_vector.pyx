@@ -32,7 +32,25 @@ from ._common cimport (condensed_index, reraise_pending, index_t, signals_pendin
 from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
 from ._openmp cimport omp_get_thread_num
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
-                              METRIC_COSINE, METRIC_EUCLIDEAN)
+                              METRIC_COSINE, METRIC_EUCLIDEAN, METRIC_MAHALANOBIS)
+
+cdef extern from "_distance_kernels.h":
+    void fc_mahalanobis_row_f64(const double* xi, const double* XT, index_t ld, index_t j0,
+                                index_t j1, index_t d, const double* VI,
+                                double* out) noexcept nogil
+
+# Mahalanobis Prim steps gather MAHAL_BLOCK remaining points at a time into a
+# transposed buffer and compute their distances to the new tree vertex with
+# pdist's vectorised row (the same operations as pair_distance: the same bits).
+cdef index_t MAHAL_BLOCK = 256
+
+
+cdef inline index_t prim_scratch_size(const Params* prm, index_t d) noexcept nogil:
+    """Doubles of scratch per thread for prim_scan."""
+    if prm.metric == METRIC_MAHALANOBIS and d <= 64:
+        return d + MAHAL_BLOCK * (d + 1)
+    return d
+
 
 cdef extern from "_vector_kernels.h":
     void fc_prim_rows_f64(int kind, const double* XT, index_t ld, index_t m, index_t d,
@@ -106,9 +124,17 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
     Returns in best_* the lexicographically smallest (key_d, key_k) of the range
     and its position t. A non-finite distance is reported in bad[0], bad[1].
     """
-    cdef index_t t, v, a, b, k, bt = -1, bk = -1
+    cdef index_t t, v, a, b, k, bt = -1, bk = -1, t0 = lo, c, cnt = 0
     cdef double dist, bd = INFINITY
     cdef bint fast = prm.metric == METRIC_EUCLIDEAN and prm.w == NULL
+    # mahalanobis, d <= 64: scratch = x_u (d), the block transposed (d x B), distances (B)
+    cdef bint blocked = prm.metric == METRIC_MAHALANOBIS and d <= 64
+    cdef double* xu = scratch
+    cdef double* blk = scratch + d
+    cdef double* bdist = scratch + d + MAHAL_BLOCK * d
+    if blocked:
+        for k in range(d):
+            xu[k] = X[u * d + k]
     for t in range(lo, hi):
         v = rest[t]
         if u < v:
@@ -117,7 +143,18 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
         else:
             a = v
             b = u
-        if fast:
+        if blocked:
+            # (u - v) and (v - u) give the same bits here: every product pairs two
+            # negated factors, so the order of the pair does not matter
+            if t == t0 + cnt:
+                t0 = t
+                cnt = min(MAHAL_BLOCK, hi - t)
+                for c in range(cnt):
+                    for k in range(d):
+                        blk[k * cnt + c] = X[rest[t + c] * d + k]
+                fc_mahalanobis_row_f64(xu, blk, cnt, 0, cnt, d, prm.VI, bdist)
+            dist = bdist[t - t0]
+        elif fast:
             dist = sqrt(squared_distance(X + a * d, X + b * d, d))
         else:
             dist = pair_distance(X + a * d, X + b * d, d, prm, norms[a], norms[b], scratch)
@@ -142,13 +179,13 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
 cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                    const double* norms, int workers,
                    index_t* rest, double* key_d, index_t* key_k, index_t* key_u,  # scratch, n
-                   double* scratch,                  # workers * d
+                   double* scratch,                  # workers * prim_scratch_size
                    double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
                    index_t* bad,                     # out: 2 * workers
                    double* edge_d, index_t* edge_i, index_t* edge_j,
                    long long* progress) noexcept nogil:   # out: see _progress.py, or NULL
     cdef index_t m = n - 1, t, u = 0, step, per_pair = pair_work(prm.metric, d), work = 0
-    cdef index_t c, nthreads, bt
+    cdef index_t c, nthreads, bt, stride = prim_scratch_size(prm, d)
     cdef double bd
     cdef index_t bk
     for t in range(m):
@@ -163,7 +200,7 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         if nthreads > 1 and m >= nthreads:
             for c in prange(nthreads, schedule='static', num_threads=nthreads):
                 prim_scan(X, n, d, prm, norms, u, c * m // nthreads, (c + 1) * m // nthreads,
-                          rest, key_d, key_k, key_u, scratch + c * d,
+                          rest, key_d, key_k, key_u, scratch + c * stride,
                           &loc_d[c], &loc_k[c], &loc_t[c], bad + 2 * c)
             bt = loc_t[0]
             bd = loc_d[0]
@@ -375,7 +412,7 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
     cdef index_t[::1] key_k = np.empty(n, dtype=np.intp)
     cdef index_t[::1] key_u = np.empty(n, dtype=np.intp)
     cdef double[::1] key_d = np.empty(n)
-    cdef double[::1] scratch = np.empty(workers * d)
+    cdef double[::1] scratch = np.empty(workers * max(prim_scratch_size(&prm, d), 1))
     cdef double[::1] loc_d = np.empty(workers)
     cdef index_t[::1] loc_k = np.empty(workers, dtype=np.intp)
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
