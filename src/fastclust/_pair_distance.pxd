@@ -59,8 +59,7 @@ cdef inline double other_distance(const floating* u_, const floating* v_, index_
     cdef int metric = prm.metric
     cdef double num = 0.0, den = 0.0, acc = 0.0, wk, s, su = 0.0, sv = 0.0, pk, qk, mk
     cdef double ntt = 0.0, ntf = 0.0, nft = 0.0, nff = 0.0, ndiff = 0.0, total = 0.0, half_r
-    cdef double uk, vk
-    cdef bint x, y
+    cdef double uk, vk, xk, yk, xy
     if metric == METRIC_BRAYCURTIS:
         for k in range(d):
             wk = weight(prm, k)
@@ -117,12 +116,15 @@ cdef inline double other_distance(const floating* u_, const floating* v_, index_
             total += wk
         return ndiff / total
     elif metric == METRIC_JACCARD:
+        # branch-free: with x, y in {0, 1} every term is wk or 0 exactly, and adding
+        # an exact 0 changes no sum, so these are the counts of the obvious branches
         for k in range(d):
             wk = weight(prm, k)
-            x = u_[k] != 0.0
-            y = v_[k] != 0.0
-            num += wk * (x != y)
-            den += wk * (x or y)
+            xk = <double>(u_[k] != 0.0)
+            yk = <double>(v_[k] != 0.0)
+            xy = xk * yk
+            num += wk * (xk + yk - 2.0 * xy)        # x != y
+            den += wk * (xk + yk - xy)              # x or y
         return 0.0 if den == 0.0 else num / den
     elif metric == METRIC_DICE:
         # values are 0 or 1 here (checked in Python)
@@ -133,20 +135,17 @@ cdef inline double other_distance(const floating* u_, const floating* v_, index_
             ndiff += wk * (uk * (1.0 - vk) + vk * (1.0 - uk))
             ntt += wk * uk * vk
         return ndiff / (2.0 * ntt + ndiff)
-    else:  # the other boolean metrics: nonzero is True
+    else:  # the other boolean metrics: nonzero is True; branch-free as jaccard
         for k in range(d):
             wk = weight(prm, k)
-            x = u_[k] != 0.0
-            y = v_[k] != 0.0
+            xk = <double>(u_[k] != 0.0)
+            yk = <double>(v_[k] != 0.0)
+            xy = xk * yk
             total += wk
-            if x and y:
-                ntt += wk
-            elif x:
-                ntf += wk
-            elif y:
-                nft += wk
-            else:
-                nff += wk
+            ntt += wk * xy
+            ntf += wk * (xk - xy)
+            nft += wk * (yk - xy)
+            nff += wk * (1.0 - xk - yk + xy)
         ndiff = ntf + nft
         if metric == METRIC_ROGERSTANIMOTO:
             return (2.0 * ndiff) / (total + ndiff)
