@@ -119,14 +119,14 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
       the nearly equal merges, and a parent merge whose height came out
       equal to, or an ulp below, its child's is listed after the child with
       the child's height, so that Z is always a monotone tree. Complete
-      linkage only takes maxima and is not affected. `linkage_vector` (ward) and
-      `fastclust.distributed.linkage` follow the same rule, so their trees
-      agree with this one on tied data too, up to rounding: complete linkage
-      (maxima only) always agrees bit for bit; for the others, two distances
-      that are equal in exact arithmetic but computed along different paths
-      can differ in the last bit, and such a tie may then be broken the
-      other way. SciPy's chain prefers its previous element on ties and can
-      return another of the equally valid trees.
+      linkage only takes maxima and is not affected.
+      `linkage_vector` (ward) and `fastclust.distributed.linkage` follow the
+      same rule, so their trees agree with this one on tied data too, up to
+      rounding: complete linkage always agrees bit for bit; for the others,
+      two distances that are equal in exact arithmetic but computed along
+      different paths can differ in the last bit, and such a tie may then be
+      broken the other way. SciPy's chain prefers its previous element on
+      ties and can return another of the equally valid trees.
     - centroid, median: the pair with the smallest (lower bound, slot) in the
       heap, the lowest slot within a row (the merged cluster keeps the larger
       slot).
