@@ -176,6 +176,22 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
     best_t[0] = bt
 
 
+cdef inline index_t prim_take(index_t bt, double bd, index_t step, index_t m,
+                             index_t* rest, double* key_d, index_t* key_k, index_t* key_u,
+                             double* edge_d, index_t* edge_i, index_t* edge_j) noexcept nogil:
+    """The edge (key_u[bt], rest[bt]) joins the tree as edge `step`; position bt of the m
+    remaining points takes the last one (swap-remove). Returns the new tree vertex."""
+    cdef index_t u = rest[bt]
+    edge_d[step] = bd
+    edge_i[step] = min(u, key_u[bt])
+    edge_j[step] = max(u, key_u[bt])
+    rest[bt] = rest[m - 1]
+    key_d[bt] = key_d[m - 1]
+    key_k[bt] = key_k[m - 1]
+    key_u[bt] = key_u[m - 1]
+    return u
+
+
 cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                    const double* norms, int workers,
                    index_t* rest, double* key_d, index_t* key_k, index_t* key_u,  # scratch, n
@@ -220,16 +236,8 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                 return STATUS_NOT_FINITE
         if bt < 0:
             return STATUS_BUG
-        # the edge (key_u, rest[bt]) joins the tree
-        u = rest[bt]
-        edge_d[step] = bd
-        edge_i[step] = min(u, key_u[bt])
-        edge_j[step] = max(u, key_u[bt])
+        u = prim_take(bt, bd, step, m, rest, key_d, key_k, key_u, edge_d, edge_i, edge_j)
         m -= 1
-        rest[bt] = rest[m]
-        key_d[bt] = key_d[m]
-        key_k[bt] = key_k[m]
-        key_u[bt] = key_u[m]
         work += (m + 1) * per_pair
         if work > SIGNAL_CHECK_WORK:
             work = 0
@@ -308,15 +316,8 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
                             norms[u], nr, &bd, &bk, &bt)
         if bt < 0:
             return STATUS_BUG
-        u = rest[bt]
-        edge_d[step] = bd
-        edge_i[step] = min(u, key_u[bt])
-        edge_j[step] = max(u, key_u[bt])
+        u = prim_take(bt, bd, step, m, rest, key_d, key_k, key_u, edge_d, edge_i, edge_j)
         m -= 1
-        rest[bt] = rest[m]
-        key_d[bt] = key_d[m]
-        key_k[bt] = key_k[m]
-        key_u[bt] = key_u[m]
         nr[bt] = nr[m]
         for k in range(d):
             XT[k * n + bt] = XT[k * n + m]
