@@ -1,10 +1,20 @@
 """Complete, average, weighted and Ward linkage by the nearest-neighbour chain.
 
-Works in place on the condensed matrix with Lance-Williams updates (Ward on
-squared distances). The active clusters are kept in a sorted array, so that
-the scans walk memory in increasing order with no pointer chasing; the merged
-cluster takes the smaller of its two slots, whose row (the contiguous part of
-the condensed layout) is the longer one.
+Two working layouts, with the same chain, the same Lance-Williams formulas
+(Ward on squared distances) and so the same merges bit for bit:
+
+- condensed (`nn_chain_linkage`): in place on the condensed matrix, no extra
+  n^2 memory. The active clusters are kept in a sorted array, so that the
+  scans walk memory in increasing order with no pointer chasing; the merged
+  cluster takes the smaller of its two slots, whose row (the contiguous part
+  of the condensed layout) is the longer one. Half of every scan and update
+  still reads or writes a column, one cache line per entry.
+- square (`nn_chain_square_linkage`): an n x n matrix built from the
+  condensed one, where every scan and update walks a row. A merge rewrites
+  the merged cluster's row only; the other rows learn the new distances
+  lazily, when they are next read (see `validate_row`), so no column is
+  ever written. Dead rows and columns are squeezed out whenever fewer than
+  half of the rows are alive, which shortens the scans.
 
 Reference: D. Muellner, "Modern hierarchical, agglomerative clustering
 algorithms", arXiv:1109.2378, section 3.3 (NN-chain-linkage).
@@ -19,26 +29,35 @@ from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_
                        STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
 
+cdef extern from "_chain_kernels.h":
+    enum:
+        FC_COMPLETE
+        FC_AVERAGE
+        FC_WEIGHTED
+        FC_WARD
+    ctypedef struct fc_merge_t:
+        index_t a, b
+        double d, size_a, size_b
+    double fc_lance_williams(int method, double d_ka, double d_kb, double d_ab,
+                             double size_a, double size_b, double size_k) noexcept nogil
+    void fc_replay_row(int method, double* row, index_t m, double size_x, const fc_merge_t* log,
+                       index_t t0, index_t t1) noexcept nogil
+    index_t fc_masked_argmin(const double* row, const double* pen, index_t m,
+                             double* best) noexcept nogil
+    void fc_lance_williams_row(int method, double* ra, const double* rb, const double* size,
+                               index_t m, double d_ab, double size_a, double size_b) noexcept nogil
+    void fc_square_rows(const double* y, index_t n, index_t i0, index_t i1, double scale,
+                        int square, double* D) noexcept nogil
 
-# The kernel runs on one thread on purpose. Sharing every scan between two
-# threads (one parallel region per scan) halved Ward's time at n = 20000 on an
-# idle machine, but made average linkage 7x slower when another process held
-# the second core, even with a self-timing fallback (commit 0691467 has the
-# threaded version; the 2026-12-01 closing note has the numbers).
 
-cdef inline double lance_williams(int method, double d_ka, double d_kb, double d_ab,
-                                  double size_a, double size_b, double size_k) noexcept nogil:
-    if method == METHOD_COMPLETE:
-        return d_ka if d_ka > d_kb else d_kb
-    elif method == METHOD_AVERAGE:
-        return (size_a * d_ka + size_b * d_kb) / (size_a + size_b)
-    elif method == METHOD_WEIGHTED:
-        return 0.5 * (d_ka + d_kb)
-    else:  # Ward, on squared distances
-        return ((size_k + size_a) * d_ka + (size_k + size_b) * d_kb - size_k * d_ab) \
-            / (size_k + size_a + size_b)
+# The C loops name the methods by their own codes; they must be _common.pxd's.
+if (FC_COMPLETE, FC_AVERAGE, FC_WEIGHTED, FC_WARD) != (
+        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD):
+    raise ImportError("method codes in _chain_kernels.h differ from _common.pxd")
 
-
+# Both kernels run on one thread on purpose: a merge's scans and updates take
+# microseconds, and a parallel region per scan stalls whenever another process
+# holds the second core (average linkage then ran 7x slower than on one thread).
 
 cdef void scan(const double* D, index_t n, const index_t* act, const index_t* act_base,
                index_t m, index_t x, index_t pos_x,
@@ -73,14 +92,14 @@ cdef void update(double* D, index_t n, int method, const index_t* act, const ind
     for t in range(pos_a):                      # k < a < b: both in row k
         k = act[t]
         i = act_base[t]
-        d = lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
+        d = fc_lance_williams(method, D[i + a], D[i + b], d_ab, s_a, s_b, size[k])
         D[i + a] = d
         if d < best:
             best = d
             best_k = k
     for t in range(pos_a + 1, pos_b):           # a < k < b: row a, column b
         k = act[t]
-        d = lance_williams(method, D[base_a + k], D[act_base[t] + b],
+        d = fc_lance_williams(method, D[base_a + k], D[act_base[t] + b],
                            d_ab, s_a, s_b, size[k])
         D[base_a + k] = d
         if d < best:
@@ -88,7 +107,7 @@ cdef void update(double* D, index_t n, int method, const index_t* act, const ind
             best_k = k
     for t in range(pos_b + 1, m):               # a < b < k: both rows
         k = act[t]
-        d = lance_williams(method, D[base_a + k], D[base_b + k], d_ab, s_a, s_b, size[k])
+        d = fc_lance_williams(method, D[base_a + k], D[base_b + k], d_ab, s_a, s_b, size[k])
         D[base_a + k] = d
         if d < best:
             best = d
@@ -221,3 +240,245 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
         reraise_pending()
     return status
 
+
+
+# ---------------------------------------------------------------------------
+# Square layout
+
+# Rows built, or squeezed by a compaction, between two checks for Ctrl-C.
+cdef enum:
+    ROW_BLOCK = 32
+
+
+cdef struct SquareState:
+    double* D              # N x N, row p at D + p * N
+    index_t N              # current dimension (shrinks at each compaction)
+    int method
+    index_t* slot          # slot (smallest observation) of the cluster at each position
+    double* size           # cluster sizes by position
+    double* pen            # 0 for a live position, +inf for a dead one
+    fc_merge_t* log        # the merges since the last compaction, in order
+    index_t n_logged
+    index_t* valid_since   # row p has seen the merges log[0:valid_since[p]]
+
+
+cdef inline void validate_row(SquareState* st, index_t x) noexcept nogil:
+    """Bring row x up to date by replaying the merges it has not seen.
+
+    A merge rewrites only the merged cluster's row; in every other row x the
+    entry for the merged cluster is stale until replayed here. Replaying the
+    Lance-Williams update on row x's own entries, d(x, a) and d(x, b) as they
+    stood before the merge, gives the very number the merge wrote into row a
+    (the same operands in the same order), and reads row x alone: no column of
+    D is ever touched. Replays go in merge order, so each finds the entries it
+    reads current as of its merge; x's size has not changed since (a merge of
+    x would have rewritten its row).
+    """
+    fc_replay_row(st.method, st.D + x * st.N, st.N, st.size[x], st.log, st.valid_since[x],
+                  st.n_logged)
+    st.valid_since[x] = st.n_logged
+
+
+cdef int compact(SquareState* st, index_t m, index_t* chain, index_t chain_len,
+                 unsigned char* in_chain, index_t* live) noexcept nogil:
+    """Squeeze the dead rows and columns out of D, in place; m positions are live.
+
+    Positions keep their order, so the tie rule (lowest slot first) is
+    unchanged. Each row is brought up to date just before it
+    moves, so the log restarts empty. Returns a status code.
+    """
+    cdef index_t p, q, c, N = st.N
+    cdef double* D = st.D
+    cdef double* dst
+    c = 0
+    for p in range(N):
+        if st.pen[p] == 0.0:
+            live[c] = p
+            c += 1
+    for c in range(chain_len):
+        chain[c] = position_of(live, m, chain[c])
+    # Row live[c] moves to row c of an m x m matrix. Its destination ends before
+    # row live[c + 1] starts, so moving rows in order overwrites only rows done.
+    for c in range(m):
+        p = live[c]
+        fc_replay_row(st.method, D + p * N, N, st.size[p], st.log, st.valid_since[p],
+                      st.n_logged)
+        dst = D + c * m
+        for q in range(m):
+            dst[q] = D[p * N + live[q]]
+        st.slot[c] = st.slot[p]
+        st.size[c] = st.size[p]
+        in_chain[c] = in_chain[p]
+        st.valid_since[c] = 0
+        if (c + 1) % (8 * ROW_BLOCK) == 0 and signals_pending():
+            return STATUS_INTERRUPTED
+    for c in range(m):
+        st.pen[c] = 0.0
+    st.N = m
+    st.n_logged = 0
+    return STATUS_OK
+
+
+cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
+                              index_t* chain, unsigned char* in_chain,  # scratch (zeros)
+                              index_t* live,                            # scratch
+                              index_t* out_a, index_t* out_b, double* out_h,   # out
+                              long long* progress                       # out, or NULL
+                              ) noexcept nogil:
+    """The chain of nn_chain_core on the square layout; the same merges, bit for bit.
+
+    Positions stand in for slots (they keep the slots' order through every
+    compaction), so the scans' lowest-index rule is the lowest-slot rule.
+    """
+    cdef index_t m = n, N, chain_len = 0, step, t, x, y, a, b, nn_a, work = 0
+    cdef double best, best_a, d_ab
+    cdef double* D
+    cdef fc_merge_t* entry
+    for step in range(n - 1):
+        N = st.N
+        D = st.D
+        if chain_len == 0:
+            t = 0
+            while st.pen[t] != 0.0:
+                t += 1
+            chain[0] = t
+            in_chain[t] = 1
+            chain_len = 1
+        while True:
+            x = chain[chain_len - 1]
+            validate_row(st, x)
+            y = fc_masked_argmin(D + x * N, st.pen, N, &best)
+            if y < 0:
+                return STATUS_BUG
+            work += N
+            # The chain's stopping and restart rules are nn_chain_core's (see there).
+            if chain_len >= 2 and y == chain[chain_len - 2]:
+                break
+            if in_chain[y]:
+                for t in range(chain_len):
+                    in_chain[chain[t]] = 0
+                chain_len = 0
+            chain[chain_len] = y
+            in_chain[y] = 1
+            chain_len += 1
+            if chain_len > m:
+                return STATUS_BUG
+        y = chain[chain_len - 2]
+        chain_len -= 2
+        in_chain[x] = 0
+        in_chain[y] = 0
+        a = x if x < y else y
+        b = y if x < y else x
+        d_ab = best
+        out_a[step] = st.slot[a]
+        out_b[step] = st.slot[b]
+        out_h[step] = d_ab
+        validate_row(st, a)
+        validate_row(st, b)
+        st.pen[b] = INFINITY
+        fc_lance_williams_row(method, D + a * N, D + b * N, st.size, N, d_ab,
+                              st.size[a], st.size[b])
+        D[a * N + a] = INFINITY
+        nn_a = fc_masked_argmin(D + a * N, st.pen, N, &best_a)
+        entry = st.log + st.n_logged
+        entry.a = a
+        entry.b = b
+        entry.d = d_ab
+        entry.size_a = st.size[a]
+        entry.size_b = st.size[b]
+        st.n_logged += 1
+        st.valid_since[a] = st.n_logged
+        st.size[a] = st.size[a] + st.size[b]
+        m -= 1
+        work += 2 * N
+        if chain_len == 0 and m >= 2:
+            if nn_a < 0:
+                return STATUS_BUG
+            chain[0] = a
+            chain[1] = nn_a
+            in_chain[a] = 1
+            in_chain[nn_a] = 1
+            chain_len = 2
+        if 2 * m < N and m >= 2:
+            if compact(st, m, chain, chain_len, in_chain, live) != STATUS_OK:
+                return STATUS_INTERRUPTED
+            work += m * m
+        if work > SIGNAL_CHECK_WORK:
+            work = 0
+            if progress != NULL:
+                progress[1] = <long long>(n * n - m * m)
+            if signals_pending():
+                return STATUS_INTERRUPTED
+    if progress != NULL:
+        progress[1] = progress[2]
+    if method == METHOD_WARD:
+        for step in range(n - 1):
+            out_h[step] = sqrt(out_h[step])
+    return STATUS_OK
+
+
+cdef int build_square(const double* y, index_t n, double scale, bint square,
+                      double* D) noexcept nogil:
+    """Fill D (n x n) from the condensed y, checking for Ctrl-C between row blocks."""
+    cdef index_t i0 = 0, i1
+    while i0 < n:
+        i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
+        fc_square_rows(y, n, i0, i1, scale, square, D)
+        i0 = i1
+        if i0 % (8 * ROW_BLOCK) == 0 and signals_pending():
+            return STATUS_INTERRUPTED
+    return STATUS_OK
+
+
+def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not written
+                            index_t n,                  # in
+                            int method,                 # in: METHOD_COMPLETE .. METHOD_WARD
+                            double[:, ::1] D,           # scratch: n x n, left unspecified
+                            index_t[::1] out_a,         # out, length n - 1: slots merged
+                            index_t[::1] out_b,         # out
+                            double[::1] out_h,          # out: merge heights, in merge order
+                            double scale=1.0,           # in: distances are multiplied by it
+                            bint squared=False,         # in: Ward only, dists already squared
+                            long long[::1] progress=None):   # out: [stage, done, total]
+    """NN-chain on an n x n working matrix built from the condensed `dists`.
+
+    Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0
+    (for Ward, also their squares times scale**2); D has shape (n, n).
+    `dists` is only read. The merges are those of nn_chain_linkage on
+    ``dists * scale`` (squared for Ward unless `squared`), bit for bit and in
+    the same order. Returns a status code.
+    """
+    cdef index_t[::1] slot = np.arange(n, dtype=np.intp)
+    cdef double[::1] size = np.ones(n)
+    cdef double[::1] pen = np.zeros(n)
+    cdef index_t[::1] valid_since = np.zeros(n, dtype=np.intp)
+    cdef unsigned char[::1] log_bytes = np.empty(n * sizeof(fc_merge_t), dtype=np.uint8)
+    cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
+    cdef unsigned char[::1] in_chain = np.zeros(n, dtype=np.uint8)
+    cdef index_t[::1] live = np.empty(n, dtype=np.intp)
+    cdef SquareState st
+    cdef int status
+    cdef long long* counters = NULL
+    if D.shape[0] != n or D.shape[1] != n:
+        raise ValueError(f"D must have shape ({n}, {n}); got ({D.shape[0]}, {D.shape[1]}).")
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * n
+    st.D = &D[0, 0]
+    st.N = n
+    st.method = method
+    st.slot = &slot[0]
+    st.size = &size[0]
+    st.pen = &pen[0]
+    st.log = <fc_merge_t*>&log_bytes[0]
+    st.n_logged = 0
+    st.valid_since = &valid_since[0]
+    with nogil:
+        status = build_square(&dists[0], n, scale, method == METHOD_WARD and not squared,
+                              st.D)
+        if status == STATUS_OK:
+            status = nn_chain_square_core(&st, n, method, &chain[0], &in_chain[0], &live[0],
+                                          &out_a[0], &out_b[0], &out_h[0], counters)
+    if status == STATUS_INTERRUPTED:
+        reraise_pending()
+    return status

@@ -1,0 +1,134 @@
+"""The NN-chain's two working layouts give the same merges, bit for bit.
+
+The condensed kernel works in place on the condensed matrix; the square kernel
+on an n x n matrix with lazily replayed updates and compaction. Both must make
+the same merges in the same order with the same heights (as int64 bit
+patterns), on random, tied, tiny and huge-valued inputs.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import fastclust
+from fastclust._methods import METHODS
+from fastclust._nn_chain import nn_chain_linkage, nn_chain_square_linkage
+
+NN_CHAIN = ("complete", "average", "weighted", "ward")
+
+
+def merges_condensed(y, n, method, squared=False):
+    a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
+    assert nn_chain_linkage(y.copy(), n, METHODS[method].code, a, b, h, squared) == 0
+    return a, b, h
+
+
+def merges_square(y, n, method, scale=1.0, squared=False):
+    a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
+    D = np.empty((n, n))
+    y_before = y.copy()
+    status = nn_chain_square_linkage(y, n, METHODS[method].code, D, a, b, h, scale, squared)
+    assert status == 0
+    assert np.array_equal(y, y_before), "the square kernel wrote its input"
+    return a, b, h
+
+
+def assert_same_merges(first, second):
+    for u, v in zip(first, second):
+        assert np.array_equal(u.view(np.int64), v.view(np.int64))
+
+
+def inputs(rng, count):
+    """(y, n) pairs: Gaussian points, points on small integer grids (many ties),
+    rounded points (some ties), and n from 2 up."""
+    for trial in range(count):
+        n = int(rng.integers(2, 90))
+        kind = trial % 3
+        if kind == 0:
+            X = rng.normal(size=(n, 3))
+        elif kind == 1:
+            X = rng.integers(0, 3, size=(n, 2)).astype(float)
+        else:
+            X = np.round(rng.normal(size=(n, 2)), 1)
+        yield fastclust.pdist(X), n
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+def test_square_equals_condensed_random_and_tied(method, rng):
+    for y, n in inputs(rng, 150):
+        assert_same_merges(merges_square(y, n, method), merges_condensed(y, n, method))
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+@pytest.mark.parametrize("n", [2, 3, 4, 5])
+def test_square_equals_condensed_tiny(method, n):
+    for y in (np.zeros(n * (n - 1) // 2), np.arange(1.0, n * (n - 1) // 2 + 1),
+              np.ones(n * (n - 1) // 2)):
+        assert_same_merges(merges_square(y, n, method), merges_condensed(y, n, method))
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+def test_square_equals_condensed_through_many_compactions(method, rng):
+    # n = 700 compacts at 349, 174, 86, ... live clusters: every compaction path
+    # (chain remapping included) is exercised, on tied data too
+    n = 700
+    for X in (rng.normal(size=(n, 4)), rng.integers(0, 4, size=(n, 3)).astype(float)):
+        y = fastclust.pdist(X)
+        assert_same_merges(merges_square(y, n, method), merges_condensed(y, n, method))
+
+
+def test_square_ward_scale_and_squared_input(rng):
+    n = 60
+    y = fastclust.pdist(rng.normal(size=(n, 3))) * 2.0**300
+    scale = 2.0**-300
+    expected = merges_condensed(np.square(y * scale), n, "ward", squared=True)
+    assert_same_merges(merges_square(y, n, "ward", scale=scale), expected)
+    assert_same_merges(merges_square(np.square(y * scale), n, "ward", squared=True), expected)
+
+
+@pytest.mark.parametrize("method", ["complete", "average", "weighted"])
+def test_square_huge_values(method, rng):
+    n = 40
+    y = fastclust.pdist(rng.normal(size=(n, 2))) * 1e300
+    assert_same_merges(merges_square(y, n, method), merges_condensed(y, n, method))
+
+
+def test_square_kernel_checks_the_matrix_shape():
+    y = np.ones(3)
+    a, b, h = np.empty(2, np.intp), np.empty(2, np.intp), np.empty(2)
+    with pytest.raises(ValueError, match=r"D must have shape \(3, 3\); got \(3, 4\)"):
+        nn_chain_square_linkage(y, 3, METHODS["average"].code, np.empty((3, 4)), a, b, h)
+
+
+def test_square_portable_and_avx2_scans_agree(rng):
+    """The AVX2 argmin and the scalar one pick the same (lowest-index) minimum.
+
+    FASTCLUST_NO_AVX2 is read once per process, so the portable run is a
+    subprocess; ties make the lowest-index rule matter.
+    """
+    n = 300
+    X = rng.integers(0, 5, size=(n, 2)).astype(float)
+    y = fastclust.pdist(X)
+    here = merges_square(y, n, "average")
+    script = (
+        "import sys, numpy as np, fastclust\n"
+        "from fastclust._methods import METHODS\n"
+        "from fastclust._nn_chain import nn_chain_square_linkage\n"
+        "y = np.frombuffer(sys.stdin.buffer.read(), dtype=np.float64)\n"
+        f"n = {n}\n"
+        "a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)\n"
+        "nn_chain_square_linkage(y, n, METHODS['average'].code, np.empty((n, n)), a, b, h)\n"
+        "sys.stdout.buffer.write(a.tobytes() + b.tobytes() + h.tobytes())\n"
+    )
+    env = dict(os.environ, FASTCLUST_NO_AVX2="1")
+    out = subprocess.run([sys.executable, "-c", script], input=y.tobytes(), env=env,
+                         capture_output=True, check=True).stdout
+    k = n - 1
+    a = np.frombuffer(out[: 8 * k], dtype=np.intp)
+    b = np.frombuffer(out[8 * k: 16 * k], dtype=np.intp)
+    h = np.frombuffer(out[16 * k:], dtype=np.float64)
+    assert_same_merges((a, b, h), here)
