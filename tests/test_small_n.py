@@ -2,7 +2,8 @@
 
 Single linkage runs Prim on the condensed array itself up to n = 1024 and
 Boruvka rounds with contraction above; the kernel's `prim_up_to` forces
-either path at any n.
+either path at any n. Z is built in one call (linkage_from_merges), whose
+sort must agree with np.lexsort on ties.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 import fastclust
 from fastclust._mst import mst_linkage
-from fastclust._relabel import label_merges
+from fastclust._relabel import (ORDER_AS_MADE, ORDER_KRUSKAL, label_merges,
+                                linkage_from_merges)
 
 from _naive import kruskal_linkage
 
@@ -68,3 +70,28 @@ def test_single_linkage_around_the_prim_size(rng):
         Z = fastclust.linkage(y, "single", workers=1)
         for prim in (True, False):
             assert Z.tobytes() == single_by_path(y, n, 1, prim).tobytes(), (n, prim)
+
+
+def random_tree_edges(rng, n, levels):
+    """n - 1 edges (i < j) of a random spanning tree, heights from `levels` values (ties)."""
+    perm = rng.permutation(n)
+    i = perm[1:]
+    j = perm[rng.integers(0, np.arange(1, n))]      # each vertex joins an earlier one
+    a = np.minimum(i, j).astype(np.intp)
+    b = np.maximum(i, j).astype(np.intp)
+    h = rng.integers(0, levels, size=n - 1).astype(np.float64)
+    return a, b, h
+
+
+@pytest.mark.parametrize("n", (2, 3, 4, 16, 17, 18, 33, 64, 65, 200, 1000))
+def test_kruskal_order_matches_lexsort(n, rng):
+    for levels in (1, 3, n):
+        a, b, h = random_tree_edges(rng, n, levels)
+        expected = np.empty((n - 1, 4))
+        label_merges(a, b, h, np.lexsort((b, a, h)).astype(np.intp), n, expected)
+        Z = np.empty((n - 1, 4))
+        linkage_from_merges(a, b, h, n, ORDER_KRUSKAL, Z)
+        assert Z.tobytes() == expected.tobytes(), levels
+        linkage_from_merges(a, b, h, n, ORDER_AS_MADE, Z)
+        label_merges(a, b, h, np.arange(n - 1, dtype=np.intp), n, expected)
+        assert Z.tobytes() == expected.tobytes(), levels

@@ -4,7 +4,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._distance import as_observations, check_metric, condensed_from_square, pdist
+from ._generic import generic_linkage
 from ._methods import MethodSpec
+from ._mst import mst_linkage
+from ._nn_chain import nn_chain_linkage
+from ._progress import STAGE_MERGES, current
+from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
 from ._validation import (as_float_array, check_finite, check_memory, check_method, check_n,
                           square_safe_scale,
                           num_obs_condensed, raise_for_status, resolve_workers,
@@ -327,42 +332,30 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
     `scale`: the distances were multiplied by it (a power of two); the
     heights are divided by it again.
     """
-    from ._progress import STAGE_MERGES, current
-    from ._relabel import label_merges
-
     progress = current(STAGE_MERGES, 0)      # counters for a display, or None
     a = np.empty(n - 1, dtype=np.intp)   # merge s joins the clusters of a[s] and b[s]
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
-        from ._mst import mst_linkage
-
         status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
     elif spec.algorithm == "nn_chain":
-        from ._nn_chain import nn_chain_linkage
-
         status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
+    elif isinstance(dists, _Deferred):
+        status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
+                                 squared, dists.source, progress=progress)
     else:
-        from ._generic import generic_linkage
-
-        if isinstance(dists, _Deferred):
-            status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
-                                     squared, dists.source, progress=progress)
-        else:
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
+        status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     raise_for_status(status, spec.name)
     if scale != 1.0:
         h /= scale                              # exact: a power of two
-    if spec.algorithm == "mst":
-        order = np.lexsort((b, a, h))          # Kruskal's order: (height, i, j)
-    elif spec.algorithm == "nn_chain":
-        # the greedy order (height, slot a, slot b), children before parents even
-        # where rounding gave a parent its child's height (see _relabel.greedy_keys)
-        from ._relabel import greedy_order
-        order, h = greedy_order(a, b, h, n)
-    else:
-        order = np.arange(n - 1)               # inversions: keep the merge order
-    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    # single: Kruskal's order (height, i, j); complete ... ward: the greedy order
+    # (height, slot a, slot b), children before parents even where rounding gave
+    # a parent its child's height (see _relabel.greedy_keys); centroid, median:
+    # inversions, so the merge order
+    linkage_from_merges(a, b, h, n, _MERGE_ORDER[spec.algorithm], Z)
+
+
+_MERGE_ORDER = {"mst": ORDER_KRUSKAL, "nn_chain": ORDER_GREEDY, "generic": ORDER_AS_MADE}
 
 
 def _shortcut(name):
