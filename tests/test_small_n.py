@@ -95,3 +95,15 @@ def test_kruskal_order_matches_lexsort(n, rng):
         linkage_from_merges(a, b, h, n, ORDER_AS_MADE, Z)
         label_merges(a, b, h, np.arange(n - 1, dtype=np.intp), n, expected)
         assert Z.tobytes() == expected.tobytes(), levels
+
+
+def test_tiny_work_runs_on_one_thread():
+    """Below SERIAL_WORK the kernels get one thread; `workers` is still checked."""
+    from fastclust._validation import SERIAL_WORK, resolve_workers
+
+    assert resolve_workers(None, SERIAL_WORK - 1) == 1
+    assert resolve_workers(2, 45) == 1
+    assert resolve_workers(1, SERIAL_WORK) == 1
+    assert resolve_workers(2, SERIAL_WORK) == resolve_workers(2)
+    with pytest.raises(ValueError, match="`workers` must be None, -1 or a positive integer"):
+        resolve_workers(0, 45)

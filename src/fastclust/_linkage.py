@@ -1,10 +1,14 @@
 """linkage() and the one-word method shortcuts: validate -> dispatch -> kernel."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._distance import as_observations, check_metric, condensed_from_square, pdist
+from ._distance import (_pdist_checked, as_observations, check_metric, condensed_from_square,
+                        pdist)
 from ._generic import generic_linkage
+from ._linkage_vector import _kdtree_pays_off, _kdtree_single, _overflow_scale
 from ._methods import MethodSpec
 from ._mst import mst_linkage
 from ._nn_chain import nn_chain_linkage
@@ -176,7 +180,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if optimal_ordering and n > 2:
         original = _original_distances(y, dists, spec, squared)
-    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers), scale)
+    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers, n * (n - 1) // 2), scale)
     if optimal_ordering and n > 2:
         from ._ordering import optimal_leaf_ordering
         Z = optimal_leaf_ordering(Z, original, workers=workers)
@@ -202,19 +206,16 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     arr = as_float_array(y, "y")
     if arr.ndim != 2:
         return not_applicable("got a condensed distance matrix")
+    if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *arr.shape):
+        return None                  # the matrix path checks X itself
     X = as_observations(arr, "y")
     check_n(X.shape[0])
-    from ._linkage_vector import _kdtree_pays_off
-    if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *X.shape):
-        return None
     if algorithm == "auto":
-        from ._linkage_vector import _overflow_scale
         # where the KD-tree would rescale X (its overflow guard is stricter than
         # pdist's), 'auto' keeps the matrix path's behaviour, errors included
         if _overflow_scale(X) != 1.0:
             return None
     warn_if_square_distance_matrix(X)
-    from ._linkage_vector import _kdtree_single
     return _kdtree_single(X, "euclidean", None, workers)
 
 
@@ -303,12 +304,17 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         scale = square_safe_scale(float(np.abs(X).max()))
         if scale != 1.0:
             X = X * scale
-    dists = pdist(X, "sqeuclidean" if squared else name, workers=workers)
-    if dists.size and np.isinf(dists.max()):
+    if callable(name):
+        dists = pdist(X, name, workers=workers)
+    else:                               # X passed as_observations: pdist need not check it again
+        dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, workers=workers)
+    lo, hi = float(dists.min()), float(dists.max())     # n >= 2: not empty
+    if math.isinf(hi):
         k = int(np.argmax(dists))
         raise ValueError(f"the distances between the observations in `y` overflow: "
                          f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
-    check_finite(dists, "pdist(y)")     # e.g. cosine distance of a zero vector
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     return dists, X.shape[0], squared, scale
 
 

@@ -229,9 +229,15 @@ def _kdtree_pays_off(name, extraarg, n, d) -> bool:
 
     bench/compare_lowdim.py --crossover (uniform data, the worst case; clustered
     data favours the tree up to d ~ 24) against linkage(X, 'single'), itself
-    faster than Prim on the fly.
+    faster than Prim on the fly. Small inputs stay on the O(n^2) paths: the
+    tree's fixed cost (~100 us) and its O(n log n) passes lost to both of them
+    on clustered data below n ~ 600-1000 for d <= 4 and ~1500-2000 for d <= 8.
     """
-    return name == "euclidean" and extraarg is None and (d <= 8 or (d <= 12 and n >= 5000))
+    if name != "euclidean" or extraarg is not None:
+        return False
+    if d <= 4:
+        return n >= 800
+    return (d <= 8 and n >= 2000) or (d <= 12 and n >= 5000)
 
 
 def _kdtree_single(X, name, extraarg, workers):
