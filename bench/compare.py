@@ -12,11 +12,20 @@ allocation the call makes, C++ ones included.
     python bench/compare.py --divisive --n 2000     # DIANA, bisecting, the estimator
     python bench/compare.py --vector --n 10000          # linkage_vector vs fastcluster's
     python bench/compare.py --pdist --n 10000 --workers 1   # pdist per metric vs SciPy
+    python bench/compare.py --small [--small-sizes 10,100] [--workers 1]   # fixed costs
 
 --vector compares fastclust.linkage_vector(X, method) with
 fastcluster.linkage_vector(X, method) on the observations (float64, and
 fastclust on float32 too); --pdist compares fastclust.pdist(X, metric) with
 scipy.spatial.distance.pdist(X, metric). Neither builds the condensed matrix.
+
+--small times the calls made on small and medium inputs, where fixed costs
+(checks, allocations, thread start-up) weigh: for n = 10 ... 5000 and every
+method, the best of several alternating calls of fastclust.linkage(y, method)
+and fastcluster.linkage(y, method) on the same condensed float64 array; then
+observations X of shape (n, 5): fastclust.linkage(X, method) against
+fastcluster.linkage_vector(X, method) where it has the method, else
+fastcluster.linkage(X, method).
 
 Columns:
   fastclust        linkage(y, method): the default preserve_input=True (one copy,
@@ -130,6 +139,12 @@ def main(argv=None):
     parser.add_argument("--vector", action="store_true",
                         help="linkage_vector (single, ward, centroid, median) vs fastcluster's")
     parser.add_argument("--pdist", action="store_true", help="pdist per metric vs SciPy's")
+    parser.add_argument("--small", action="store_true",
+                        help="best-of-several µs per method at small and medium n vs fastcluster")
+    parser.add_argument("--small-sizes", default="10,100,300,1000,2000,5000",
+                        help="n values for --small")
+    parser.add_argument("--small-obs-sizes", default="10,100,300",
+                        help="n values for the observation table of --small")
     parser.add_argument("--metrics", default="euclidean,sqeuclidean,cityblock,chebyshev,cosine,"
                         "correlation,canberra,braycurtis,minkowski,seuclidean,mahalanobis",
                         help="metrics for --pdist")
@@ -142,6 +157,8 @@ def main(argv=None):
         return main_vector(args)
     if args.pdist:
         return main_pdist(args)
+    if args.small:
+        return main_small(args)
 
     import fastclust
 
@@ -318,6 +335,71 @@ def main_vector(args):
         mem = " / ".join("–" if v != v else f"{v:.1f}" for v in (m_fc, m_32, m_fcl))
         print(f"| {method} | {t_fc:.3f} s | {t_32:.3f} s | {fcl} | {ratio} | {mem} | {match} |")
         sys.stdout.flush()
+
+
+def best_of_alternating(calls, budget=0.3, most=200, least=5):
+    """Best seconds of each of `calls`, run in turn so that both see the same machine.
+
+    Calls repeat until each has had about `budget` seconds, at least `least` and
+    at most `most` times; the first round warms up (imports, page faults).
+    """
+    for call in calls:
+        call()
+    best = [float("inf")] * len(calls)
+    spent = [0.0] * len(calls)
+    rounds = 0
+    while rounds < least or (rounds < most and min(spent) < budget):
+        for k, call in enumerate(calls):
+            t0 = time.perf_counter()
+            call()
+            t = time.perf_counter() - t0
+            best[k] = min(best[k], t)
+            spent[k] += t
+        rounds += 1
+    return best
+
+
+def main_small(args):
+    """Per-call µs on small and medium inputs: fastclust vs fastcluster, every method."""
+    import fastclust
+    import fastcluster
+
+    methods = args.methods.split(",")
+    workers = fastclust._validation.resolve_workers(args.workers)
+    print(f"condensed float64 input (blobs, d={args.d}), best of alternating calls; "
+          f"fastclust workers={workers} ({'default' if args.workers is None else 'given'}); "
+          f"fastclust {fastclust.__version__}, fastcluster {fastcluster.__version__}")
+    print("cells: fastclust µs / fastcluster µs (ratio, < 1 means fastclust is faster)")
+    print()
+
+    def table(sizes, make_input, other):
+        print("| n | " + " | ".join(methods) + " |")
+        print("|---|" + "---|" * len(methods))
+        for n in sizes:
+            data = make_input(n)
+            cells = []
+            for method in methods:
+                ours, theirs = best_of_alternating([
+                    lambda: fastclust.linkage(data, method, workers=args.workers),
+                    lambda: other(data, method)])
+                cells.append(f"{ours * 1e6:.0f} / {theirs * 1e6:.0f} ({ours / theirs:.2f})")
+            print(f"| {n} | " + " | ".join(cells) + " |")
+            sys.stdout.flush()
+
+    def vector_or_matrix(X, method):
+        if method in VECTOR_METHODS:
+            return fastcluster.linkage_vector(X, method)
+        return fastcluster.linkage(X, method)
+
+    table([int(v) for v in args.small_sizes.split(",")],
+          lambda n: fastclust.pdist(blobs(n, args.d, args.seed)), fastcluster.linkage)
+    print()
+    print("observations X of shape (n, 5): fastclust.linkage(X, method) / "
+          "fastcluster.linkage_vector(X, method) (single, ward, centroid, median) or "
+          "fastcluster.linkage(X, method)")
+    print()
+    table([int(v) for v in args.small_obs_sizes.split(",")],
+          lambda n: blobs(n, 5, args.seed), vector_or_matrix)
 
 
 def main_pdist(args):

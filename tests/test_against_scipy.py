@@ -47,13 +47,14 @@ def boruvka_single(y, n, workers, contract_at):
     """Single linkage through the MST kernel with a forced contraction size.
 
     Mirrors fastclust._linkage._run_kernel, so that Boruvka rounds run on
-    small n (the public function uses them only above ~1024 points).
+    small n (the public function uses them only above 1024 points, and Prim
+    on the condensed array below).
     """
     a = np.empty(n - 1, dtype=np.intp)
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
     status = mst_linkage(np.ascontiguousarray(y, dtype=np.float64), n, h, a, b, workers,
-                         contract_at)
+                         contract_at, prim_up_to=0)
     assert status == 0
     assert np.all(a < b) and np.all(a >= 0) and np.all(b < n)
     order = np.lexsort((b, a, h)).astype(np.intp)

@@ -216,13 +216,13 @@ def test_near_ties_keep_the_rounds_tree(rng, method, monkeypatch):
     from fastclust import _relabel
 
     made = {}
-    real = _relabel.label_merges
+    real = _relabel.linkage_from_merges
 
-    def spy(a, b, h, order, n, Z):
+    def spy(a, b, h, n, order, Z):
         made["merges"] = (np.array(a), np.array(b))
-        return real(a, b, h, order, n, Z)
+        return real(a, b, h, n, order, Z)
 
-    monkeypatch.setattr(_relabel, "label_merges", spy)
+    monkeypatch.setattr(_relabel, "linkage_from_merges", spy)
 
     cases = [np.array([[0.6, 0.0, 0.3], [0.6, 0.3, 0.6], [0.9, 0.0, 0.6]])]
     for _ in range(60):

@@ -320,9 +320,10 @@ def test_linkage_vector_kdtree_equals_prim_and_linkage(rng):
 
 
 @pytest.mark.parametrize("n, d, metric, expected", [
-    (300, 3, "euclidean", True), (300, 8, "euclidean", True), (300, 12, "euclidean", False),
+    (1000, 3, "euclidean", True), (2500, 8, "euclidean", True), (300, 12, "euclidean", False),
     (6000, 12, "euclidean", True), (6000, 20, "euclidean", False),
-    (300, 3, "cityblock", False), (300, 3, "sqeuclidean", False)])
+    (300, 3, "euclidean", False), (1000, 8, "euclidean", False),     # small: O(n^2) paths
+    (1000, 3, "cityblock", False), (1000, 3, "sqeuclidean", False)])
 def test_linkage_vector_auto_picks_kdtree_in_low_d(rng, monkeypatch, n, d, metric, expected):
     import fastclust._kdtree_single as module
 
@@ -348,16 +349,17 @@ def test_linkage_single_on_observations_same_z_either_way(rng, d):
 
 
 def test_linkage_auto_rule_picks_the_kdtree_only_where_it_pays(rng, monkeypatch):
-    import fastclust._linkage_vector as lv
+    import fastclust._linkage as lk
     calls = []
-    real = lv._kdtree_single
-    monkeypatch.setattr(lv, "_kdtree_single", lambda *a: calls.append(a[0].shape) or real(*a))
-    fastclust.linkage(rng.random((200, 3)), "single")
-    fastclust.linkage(rng.random((200, 30)), "single")                # d too large
-    fastclust.linkage(rng.random((200, 3)), "single", metric="cityblock")
-    fastclust.linkage(rng.random((200, 3)), "average")
-    fastclust.linkage(fastclust.pdist(rng.random((200, 3))), "single")
-    assert calls == [(200, 3)]
+    real = lk._kdtree_single
+    monkeypatch.setattr(lk, "_kdtree_single", lambda *a: calls.append(a[0].shape) or real(*a))
+    fastclust.linkage(rng.random((1000, 3)), "single")
+    fastclust.linkage(rng.random((200, 3)), "single")                 # n too small
+    fastclust.linkage(rng.random((1000, 30)), "single")               # d too large
+    fastclust.linkage(rng.random((1000, 3)), "single", metric="cityblock")
+    fastclust.linkage(rng.random((1000, 3)), "average")
+    fastclust.linkage(fastclust.pdist(rng.random((1000, 3))), "single")
+    assert calls == [(1000, 3)]
 
 
 @pytest.mark.parametrize("kwargs, match", [

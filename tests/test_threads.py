@@ -26,7 +26,7 @@ def boruvka_single(y, n, workers, contract_at):
     a = np.empty(n - 1, dtype=np.intp)
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
-    assert mst_linkage(y, n, h, a, b, workers, contract_at) == 0
+    assert mst_linkage(y, n, h, a, b, workers, contract_at, prim_up_to=0) == 0
     Z = np.empty((n - 1, 4))
     label_merges(a, b, h, np.lexsort((b, a, h)).astype(np.intp), n, Z)
     return Z

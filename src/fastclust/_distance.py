@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._metrics import cdist_rect, pdist_condensed
 from ._progress import STAGE_DISTANCES, current
 from ._validation import (as_float_array, check_finite, check_memory, num_obs_condensed,
                           resolve_workers)
@@ -335,8 +336,6 @@ def pdist(X, metric="euclidean", *, out=None, dtype=None, workers=None, **kwargs
     >>> fastclust.pdist([[1, 0, 1, 1], [1, 1, 0, 1]], "jaccard")
     array([0.5])
     """
-    from ._metrics import pdist_condensed
-
     if callable(metric):
         X = _as_callable_input(X, "X")
         n = X.shape[0]
@@ -349,11 +348,16 @@ def pdist(X, metric="euclidean", *, out=None, dtype=None, workers=None, **kwargs
         return out
     name = check_metric(metric)
     X = as_observations(X, keep_float32=True)
+    return _pdist_checked(X, name, kwargs, out, dtype, workers)
+
+
+def _pdist_checked(X, name: str, kwargs: dict, out=None, dtype=None, workers=None):
+    """pdist of observations that passed as_observations, with a canonical metric name."""
     code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
     n = X.shape[0]
     out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix", dtype)
-    pdist_condensed(X, code, p, out, resolve_workers(workers), **args,
-                    progress=current(STAGE_DISTANCES, 0))
+    pdist_condensed(X, code, p, out, resolve_workers(workers, out.shape[0] * X.shape[1]),
+                    **args, progress=current(STAGE_DISTANCES, 0))
     return out
 
 
@@ -414,7 +418,6 @@ def cdist(XA, XB, metric="euclidean", *, out=None, workers=None, **kwargs):
     >>> fastclust.cdist([[1, 2]], [[2, 4]], "chebyshev")
     array([[2.]])
     """
-    from ._metrics import cdist_rect
 
     if callable(metric):
         XA = _as_callable_input(XA, "XA")

@@ -1,10 +1,19 @@
 """linkage() and the one-word method shortcuts: validate -> dispatch -> kernel."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._distance import as_observations, check_metric, condensed_from_square, pdist
+from ._distance import (_pdist_checked, as_observations, check_metric, condensed_from_square,
+                        pdist)
+from ._generic import generic_linkage
+from ._linkage_vector import _kdtree_pays_off, _kdtree_single, _overflow_scale
 from ._methods import MethodSpec
+from ._mst import mst_linkage
+from ._nn_chain import nn_chain_linkage
+from ._progress import STAGE_MERGES, current
+from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
 from ._validation import (as_float_array, check_finite, check_memory, check_method, check_n,
                           square_safe_scale,
                           num_obs_condensed, raise_for_status, resolve_workers,
@@ -171,7 +180,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if optimal_ordering and n > 2:
         original = _original_distances(y, dists, spec, squared)
-    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers), scale)
+    _run_kernel(spec, dists, n, squared, Z, resolve_workers(workers, n * (n - 1) // 2), scale)
     if optimal_ordering and n > 2:
         from ._ordering import optimal_leaf_ordering
         Z = optimal_leaf_ordering(Z, original, workers=workers)
@@ -197,19 +206,16 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     arr = as_float_array(y, "y")
     if arr.ndim != 2:
         return not_applicable("got a condensed distance matrix")
+    if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *arr.shape):
+        return None                  # the matrix path checks X itself
     X = as_observations(arr, "y")
     check_n(X.shape[0])
-    from ._linkage_vector import _kdtree_pays_off
-    if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *X.shape):
-        return None
     if algorithm == "auto":
-        from ._linkage_vector import _overflow_scale
         # where the KD-tree would rescale X (its overflow guard is stricter than
         # pdist's), 'auto' keeps the matrix path's behaviour, errors included
         if _overflow_scale(X) != 1.0:
             return None
     warn_if_square_distance_matrix(X)
-    from ._linkage_vector import _kdtree_single
     return _kdtree_single(X, "euclidean", None, workers)
 
 
@@ -298,12 +304,17 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         scale = square_safe_scale(float(np.abs(X).max()))
         if scale != 1.0:
             X = X * scale
-    dists = pdist(X, "sqeuclidean" if squared else name, workers=workers)
-    if dists.size and np.isinf(dists.max()):
+    if callable(name):
+        dists = pdist(X, name, workers=workers)
+    else:                               # X passed as_observations: pdist need not check it again
+        dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, workers=workers)
+    lo, hi = float(dists.min()), float(dists.max())     # n >= 2: not empty
+    if math.isinf(hi):
         k = int(np.argmax(dists))
         raise ValueError(f"the distances between the observations in `y` overflow: "
                          f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
-    check_finite(dists, "pdist(y)")     # e.g. cosine distance of a zero vector
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     return dists, X.shape[0], squared, scale
 
 
@@ -327,42 +338,30 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
     `scale`: the distances were multiplied by it (a power of two); the
     heights are divided by it again.
     """
-    from ._progress import STAGE_MERGES, current
-    from ._relabel import label_merges
-
     progress = current(STAGE_MERGES, 0)      # counters for a display, or None
     a = np.empty(n - 1, dtype=np.intp)   # merge s joins the clusters of a[s] and b[s]
     b = np.empty(n - 1, dtype=np.intp)
     h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
-        from ._mst import mst_linkage
-
         status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
     elif spec.algorithm == "nn_chain":
-        from ._nn_chain import nn_chain_linkage
-
         status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
+    elif isinstance(dists, _Deferred):
+        status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
+                                 squared, dists.source, progress=progress)
     else:
-        from ._generic import generic_linkage
-
-        if isinstance(dists, _Deferred):
-            status = generic_linkage(np.empty_like(dists.source), n, spec.code, a, b, h,
-                                     squared, dists.source, progress=progress)
-        else:
-            status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
+        status = generic_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     raise_for_status(status, spec.name)
     if scale != 1.0:
         h /= scale                              # exact: a power of two
-    if spec.algorithm == "mst":
-        order = np.lexsort((b, a, h))          # Kruskal's order: (height, i, j)
-    elif spec.algorithm == "nn_chain":
-        # the greedy order (height, slot a, slot b), children before parents even
-        # where rounding gave a parent its child's height (see _relabel.greedy_keys)
-        from ._relabel import greedy_order
-        order, h = greedy_order(a, b, h, n)
-    else:
-        order = np.arange(n - 1)               # inversions: keep the merge order
-    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    # single: Kruskal's order (height, i, j); complete ... ward: the greedy order
+    # (height, slot a, slot b), children before parents even where rounding gave
+    # a parent its child's height (see _relabel.greedy_keys); centroid, median:
+    # inversions, so the merge order
+    linkage_from_merges(a, b, h, n, _MERGE_ORDER[spec.algorithm], Z)
+
+
+_MERGE_ORDER = {"mst": ORDER_KRUSKAL, "nn_chain": ORDER_GREEDY, "generic": ORDER_AS_MADE}
 
 
 def _shortcut(name):

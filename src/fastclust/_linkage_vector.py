@@ -10,6 +10,7 @@ import numpy as np
 
 from ._distance import METRICS, _prepare, as_observations, check_metric
 from ._methods import CENTROID, MEDIAN, WARD
+from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
 from ._validation import (check_method, check_n, raise_for_status, resolve_workers,
                           square_safe_scale)
 
@@ -228,9 +229,15 @@ def _kdtree_pays_off(name, extraarg, n, d) -> bool:
 
     bench/compare_lowdim.py --crossover (uniform data, the worst case; clustered
     data favours the tree up to d ~ 24) against linkage(X, 'single'), itself
-    faster than Prim on the fly.
+    faster than Prim on the fly. Small inputs stay on the O(n^2) paths: the
+    tree's fixed cost (~100 us) and its O(n log n) passes lost to both of them
+    on clustered data below n ~ 600-1000 for d <= 4 and ~1500-2000 for d <= 8.
     """
-    return name == "euclidean" and extraarg is None and (d <= 8 or (d <= 12 and n >= 5000))
+    if name != "euclidean" or extraarg is not None:
+        return False
+    if d <= 4:
+        return n >= 800
+    return (d <= 8 and n >= 2000) or (d <= 12 and n >= 5000)
 
 
 def _kdtree_single(X, name, extraarg, workers):
@@ -352,11 +359,8 @@ def _not_finite_message(name: str, i: int, j: int) -> str:
 
 def _tree_to_Z(edge_d, edge_i, edge_j, n):
     """Z from spanning-tree edges, exactly as linkage() does for single."""
-    from ._relabel import label_merges
-
     Z = np.empty((n - 1, 4), dtype=np.float64)
-    order = np.lexsort((edge_j, edge_i, edge_d))     # Kruskal order: (height, i, j)
-    label_merges(edge_i, edge_j, edge_d, order.astype(np.intp, copy=False), n, Z)
+    linkage_from_merges(edge_i, edge_j, edge_d, n, ORDER_KRUSKAL, Z)
     return Z
 
 
@@ -419,7 +423,6 @@ def _overflow_scale(X, squared: bool = True, terms: int | None = None) -> float:
 
 
 def _centroid_methods(C, spec, workers: int):
-    from ._relabel import label_merges
     from ._vector import centroid_linkage
 
     n = C.shape[1]
@@ -429,11 +432,10 @@ def _centroid_methods(C, spec, workers: int):
     status = centroid_linkage(C, spec.code, a, b, h, workers, progress=_merge_counters())
     raise_for_status(status, f"linkage_vector {spec.name}")
     if spec.code == WARD:
-        from ._relabel import greedy_order     # the greedy order, children first
-        order, h = greedy_order(a, b, h, n)
+        order = ORDER_GREEDY                   # the greedy order, children first
     else:
         assert spec.code in (CENTROID, MEDIAN)
-        order = np.arange(n - 1)               # inversions: keep the merge order
+        order = ORDER_AS_MADE                  # inversions: keep the merge order
     Z = np.empty((n - 1, 4), dtype=np.float64)
-    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    linkage_from_merges(a, b, h, n, order, Z)
     return Z

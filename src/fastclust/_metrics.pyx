@@ -6,6 +6,8 @@ linkage_vector). Observations may be float32 or float64 and the output float32
 or float64 (fused types): coordinates are promoted to double before any
 arithmetic, and each distance is rounded to the output type once, at the end.
 """
+import numpy as np
+
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport sqrt, NAN
@@ -168,7 +170,6 @@ cdef Params make_params(int metric, double p, const double[::1] w, const double[
 
 def row_norms(const floating[:, ::1] X, int metric, const double[::1] w):
     """Euclidean (weighted if w) norms of the rows for cosine; ones otherwise."""
-    import numpy as np
     cdef index_t i, k, n = X.shape[0], d = X.shape[1]
     cdef double acc, x
     cdef double[::1] norms = np.ones(max(n, 1))
@@ -193,7 +194,6 @@ def transposed_for_rows(X, int metric, w):
     canberra, seuclidean or mahalanobis, and d <= 64; the copy costs n*d
     doubles, small next to the n^2/2 output.
     """
-    import numpy as np
     if (not row_kernel_metric(metric) or w.shape[0] > 0 or X.shape[1] > 64
             or not fc_have_avx2()):
         return None
@@ -216,7 +216,6 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
     float64 with len(out) == n*(n-1)//2; w, V of length d or 0, VI of shape
     (d, d) or (0, 0), as the metric needs.
     """
-    import numpy as np
     empty1 = np.empty(0)
     if w is None:
         w = empty1
@@ -279,7 +278,6 @@ def cdist_rect(const floating[:, ::1] XA,      # in: (nA, d) observations
 
     Preconditions: as pdist_condensed, XA and XB with the same d and dtype, out (nA, nB).
     """
-    import numpy as np
     empty1 = np.empty(0)
     if w is None:
         w = empty1

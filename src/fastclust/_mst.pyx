@@ -5,6 +5,10 @@ component finds its lightest outgoing edge; union-find joins them. Once few
 components are left, one more pass contracts the matrix to a small c x c matrix
 of inter-component minima, and a dense Prim finishes the tree.
 
+Small matrices skip both: Prim runs on the condensed array itself, on one
+thread, with O(n) scratch (a c x c matrix and thread start-up would cost more
+than the whole tree).
+
 The matrix may be float64 or float32 (fused type `floating`): float32 entries
 are widened to double exactly where they are read, so a float32 matrix gives
 the tree of the same numbers as its float64 conversion, without making one.
@@ -19,6 +23,7 @@ import numpy as np
 from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
+from libc.string cimport memmove
 
 from ._common cimport (find_root, reraise_pending, index_t, row_base, signals_pending, STATUS_BUG,
                        STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK)
@@ -26,6 +31,11 @@ from ._openmp cimport omp_get_thread_num, FASTCLUST_HAVE_OPENMP
 
 # Rows handed to a thread at a time; rows have different lengths, so hand out many.
 cdef index_t ROWS_PER_CHUNK = 16
+
+# Up to this n, Prim on the condensed array (one thread, the matrix still in
+# cache) beat Boruvka with contraction on one or two threads when measured;
+# by n = 1500 Prim's column reads miss the cache and it was 2-3x slower.
+cdef index_t PRIM_UP_TO = 1024
 
 
 cdef inline bint edge_less(double d1, index_t k1, double d2, index_t k2) noexcept nogil:
@@ -245,6 +255,67 @@ cdef void prim_dense(const double* Cd, const index_t* Ck, index_t c,
         u = best_v
 
 
+ctypedef struct prim_key:
+    double d            # the lightest edge from the tree to vertex v so far
+    index_t k           # its offset (ties)
+    index_t v           # the vertex
+
+
+PRIM_KEY = np.dtype([("d", np.float64), ("k", np.intp), ("v", np.intp)])
+
+
+cdef int prim_condensed(const floating* D, index_t n,
+                        prim_key* rest,                          # scratch, length n
+                        double* edge_d, index_t* edge_k,         # out, length n - 1
+                        long long* counters) noexcept nogil:     # out, or NULL
+    """Prim's algorithm on the condensed matrix itself, with (distance, offset) keys.
+
+    Under that total order the spanning tree is unique, so it is the tree the
+    Boruvka rounds find. rest[0:m] holds the vertices not yet in the tree, in
+    increasing order: those below the last vertex taken, u, are reached
+    through their own rows (offset row_base(v) + u), the others through u's row.
+    """
+    cdef index_t m = n - 1, t, u = 0, below_u = 0, base_u, k, bt, step, work = 0
+    cdef double d, bd
+    cdef index_t bk
+    for t in range(m):
+        rest[t].d = INFINITY
+        rest[t].k = -1
+        rest[t].v = t + 1
+    for step in range(n - 1):
+        base_u = row_base(n, u)
+        bd = INFINITY
+        bk = -1
+        bt = 0
+        for t in range(m):
+            if t < below_u:
+                k = row_base(n, rest[t].v) + u
+            else:
+                k = base_u + rest[t].v
+            d = D[k]
+            if edge_less(d, k, rest[t].d, rest[t].k):
+                rest[t].d = d
+                rest[t].k = k
+            if edge_less(rest[t].d, rest[t].k, bd, bk):
+                bd = rest[t].d
+                bk = rest[t].k
+                bt = t
+        edge_d[step] = bd
+        edge_k[step] = bk
+        u = rest[bt].v
+        below_u = bt                  # rest stays sorted: the first bt vertices are below u
+        m -= 1
+        memmove(rest + bt, rest + bt + 1, (m - bt) * sizeof(prim_key))
+        work += m
+        if work > SIGNAL_CHECK_WORK:
+            work = 0
+            if counters != NULL:
+                counters[1] = step + 1
+            if signals_pending():
+                return STATUS_INTERRUPTED
+    return STATUS_OK
+
+
 def mst_linkage(const floating[::1] dists, # in, never written: float64 or float32
                 index_t n,                 # in
                 double[::1] edge_d,        # out, length n - 1
@@ -252,12 +323,14 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
                 index_t[::1] edge_j,       # out, length n - 1
                 int workers=1,             # in
                 index_t contract_at=-1,    # in, -1: automatic
+                index_t prim_up_to=-1,     # in: Prim on `dists` itself for n <= this; -1: automatic
                 long long[::1] progress=None):   # out: [stage, done, total], see _progress.py
     """Minimum spanning tree of a condensed distance matrix.
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, all entries finite,
     workers >= 1. Writes the n - 1 tree edges (unsorted) to edge_d, edge_i,
-    edge_j with edge_i < edge_j. Returns a status code.
+    edge_j with edge_i < edge_j. Returns a status code. `contract_at` and
+    `prim_up_to` choose the path, not the tree.
     """
     cdef index_t c = n, i, n_edges = 0, n_components_before = n + 1
     cdef int status = STATUS_OK
@@ -265,8 +338,9 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
         # keep the threads' c x c copies within ~32 MiB: they must stay in cache
         contract_at = min(1024, <index_t>((2 ** 21 // workers) ** 0.5))
     contract_at = max(contract_at, 1)   # Boruvka needs two components to find an edge
-    cdef index_t[::1] comp = np.zeros(n, dtype=np.intp)
-    cdef index_t[::1] parent = np.arange(n, dtype=np.intp)
+    cdef index_t[::1] comp
+    cdef index_t[::1] parent
+    cdef prim_key[::1] rest
     cdef index_t[::1] edge_k = np.empty(n, dtype=np.intp)
     cdef index_t[::1] scratch_k = np.empty(n, dtype=np.intp)
     cdef double[::1] scratch_d
@@ -278,9 +352,18 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
     if progress is not None:
         counters = &progress[0]
         counters[2] = n - 1          # tree edges found so far
-    for i in range(n):
-        comp[i] = i
-    if n > contract_at:
+    if prim_up_to < 0:
+        prim_up_to = PRIM_UP_TO
+    if n <= prim_up_to:
+        rest = np.empty(n, dtype=PRIM_KEY)
+        with nogil:
+            status = prim_condensed(&dists[0], n, &rest[0], &edge_d[0], &edge_k[0], counters)
+        n_edges = n - 1
+        c = 1
+    else:
+        comp = np.arange(n, dtype=np.intp)
+        parent = np.arange(n, dtype=np.intp)
+    if c > contract_at:
         col_d = np.empty(workers * n)
         col_k = np.empty(workers * n, dtype=np.intp)
         row_d = np.empty(n)

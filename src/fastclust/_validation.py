@@ -1,6 +1,7 @@
 """Input checks shared by the public functions. Kernels trust what passes here."""
 from __future__ import annotations
 
+import functools
 import math
 import os
 import warnings
@@ -8,6 +9,10 @@ import warnings
 import numpy as np
 
 from ._methods import METHODS, MethodSpec
+from ._mst import openmp_enabled
+
+# Without OpenMP every kernel runs on one thread, whatever `workers` says.
+_OPENMP = openmp_enabled()
 
 # Status codes of the kernels (_common.pxd).
 STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG = 0, 1, 2
@@ -28,18 +33,24 @@ def check_method(method) -> MethodSpec:
     return METHODS[method.lower()]
 
 
-def resolve_workers(workers) -> int:
-    """Number of threads for the kernels: None -> all available CPUs, -1 -> all, k >= 1 -> k."""
-    from ._mst import openmp_enabled
+# Below this much work (condensed entries, or pairs times features) one thread
+# was faster: starting a parallel region costs more than it saves.
+SERIAL_WORK = 1 << 15
 
+
+def resolve_workers(workers, work: int | None = None) -> int:
+    """Number of threads for the kernels: None -> all available CPUs, -1 -> all, k >= 1 -> k.
+
+    `work`: the size of the job (see SERIAL_WORK); below SERIAL_WORK the answer
+    is 1 whatever `workers` asks for (it is still checked).
+    """
+    serial = not _OPENMP or (work is not None and work < SERIAL_WORK)
     if workers is None or (isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
                            and workers == -1):
-        count = _available_cpus()
-    elif isinstance(workers, (int, np.integer)) and not isinstance(workers, bool) and workers >= 1:
-        count = int(workers)
-    else:
-        raise ValueError(f"`workers` must be None, -1 or a positive integer; got {workers!r}.")
-    return count if openmp_enabled() else 1
+        return 1 if serial else _available_cpus()
+    if isinstance(workers, (int, np.integer)) and not isinstance(workers, bool) and workers >= 1:
+        return 1 if serial else int(workers)
+    raise ValueError(f"`workers` must be None, -1 or a positive integer; got {workers!r}.")
 
 
 def _available_cpus() -> int:
@@ -79,13 +90,13 @@ def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
     """
     if arr.size == 0:
         return None
-    lo, hi = arr.min(), arr.max()
-    if not (np.isfinite(lo) and np.isfinite(hi)):
+    lo, hi = float(arr.min()), float(arr.max())
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
         value = arr[tuple(bad)]
         raise ValueError(f"`{name}` must contain only finite values; entry [{where}] is {value}.")
-    return float(lo), float(hi)
+    return lo, hi
 
 
 # Squares of numbers outside [2**-400, 2**400] can under- or overflow once the
@@ -133,15 +144,21 @@ def check_n(n: int, name: str = "y") -> None:
 
 def check_memory(n_bytes: int, what: str) -> None:
     """MemoryError before a huge allocation that cannot succeed."""
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return
-    if n_bytes > total:
+    total = _physical_memory()
+    if total is not None and n_bytes > total:
         raise MemoryError(
             f"{what} needs {n_bytes / 2**30:.1f} GiB, more than this machine's "
             f"{total / 2**30:.1f} GiB of memory."
         )
+
+
+@functools.cache
+def _physical_memory() -> int | None:
+    """Bytes of physical memory, or None where the system does not say (asked once)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 SQUARE_MATRIX_LOOKS = ("The observation matrix is square, symmetric, non-negative and has a "

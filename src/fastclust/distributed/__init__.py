@@ -209,7 +209,7 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
            [2., 3., 2., 2.],
            [4., 5., 4., 4.]])
     """
-    from .._relabel import label_merges
+    from .._relabel import ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
     from ._runner import RoundReporter
 
     name = _check_method(method)
@@ -232,7 +232,7 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
         from ._boruvka import mst_edges
 
         a, b, h = mst_edges(runner, n, mp, report)
-        order = np.lexsort((b, a, h))         # Kruskal order: (height, i, j)
+        order = ORDER_KRUSKAL                 # (height, i, j)
     else:
         if name == "ward":
             from ._rac import ward_merges
@@ -242,10 +242,11 @@ def linkage(X, method: Literal["single", "complete", "average", "weighted", "war
             from ._matrix import rac_matrix_merges
 
             a, b, h = rac_matrix_merges(runner, n, mp, name, report)
-        from .._relabel import greedy_order   # the greedy order, children first
-        order, h = greedy_order(a, b, h, n)
+        order = ORDER_GREEDY                  # the greedy order, children first
     Z = np.empty((n - 1, 4), dtype=np.float64)
-    label_merges(a, b, h, order.astype(np.intp, copy=False), n, Z)
+    linkage_from_merges(np.ascontiguousarray(a, dtype=np.intp),
+                        np.ascontiguousarray(b, dtype=np.intp),
+                        np.ascontiguousarray(h, dtype=np.float64), n, order, Z)
     return Z
 
 
