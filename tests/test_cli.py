@@ -277,7 +277,7 @@ def test_cluster_low_memory_gives_the_same_clusters(tmp_path, rng, capsys, monke
         Z = np.load(f"{method}.npy")
         np.testing.assert_array_equal(np.load("v.npy")[:, [0, 1, 3]], Z[:, [0, 1, 3]])
         assert (tmp_path / "v.csv").read_text() == (tmp_path / f"{method}.csv").read_text()
-    monkeypatch.setattr(cli, "_available_memory", lambda: 10_000)   # 60 points need 14 160 B
+    monkeypatch.setattr(cli, "available_memory", lambda: 10_000)   # 60 points need 14 160 B
     assert cli.main(["cluster", "x.npy", "--method", "single", "--metric", "cityblock",
                      "--n-clusters", "4", "--linkage", "auto.npy", "-o", "auto.csv"]) == 0
     assert "the distance matrix would need 0.0 GiB of the 0.0 GiB available; the same tree" \

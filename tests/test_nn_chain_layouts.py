@@ -132,3 +132,121 @@ def test_square_portable_and_avx2_scans_agree(rng):
     b = np.frombuffer(out[8 * k: 16 * k], dtype=np.intp)
     h = np.frombuffer(out[16 * k:], dtype=np.float64)
     assert_same_merges((a, b, h), here)
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+@pytest.mark.parametrize("n", [2, 3, 5, 64, 333])
+def test_square_built_over_its_own_source(method, n, rng):
+    """The condensed source may be the last n(n-1)/2 entries of the workspace."""
+    y = fastclust.pdist(rng.integers(0, 6, size=(n, 2)).astype(float))
+    D = np.empty((n, n))
+    tail = D.reshape(-1)[n * n - y.size:]
+    tail[:] = y
+    a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
+    assert nn_chain_square_linkage(tail, n, METHODS[method].code, D, a, b, h) == 0
+    assert_same_merges((a, b, h), merges_condensed(y, n, method))
+
+
+# --- through linkage(): the layout option and its 'auto' rule -------------------------
+
+def assert_same_Z(Z1, Z2):
+    assert np.array_equal(Z1.view(np.int64), Z2.view(np.int64))
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+@pytest.mark.parametrize("workers", [1, 2])
+def test_linkage_layouts_give_the_same_Z(method, workers, rng):
+    for y, n in inputs(rng, 40):
+        Z_sq = fastclust.linkage(y, method, layout="square", workers=workers)
+        assert_same_Z(Z_sq, fastclust.linkage(y, method, layout="condensed", workers=workers))
+        assert_same_Z(Z_sq, fastclust.linkage(y.copy(), method, layout="condensed",
+                                              preserve_input=False))
+
+
+@pytest.mark.parametrize("method", NN_CHAIN)
+def test_linkage_layouts_on_observations(method, rng):
+    for X in (rng.normal(size=(57, 3)), rng.integers(0, 3, size=(80, 2)).astype(float),
+              rng.normal(size=(30, 2)) * 1e150, rng.normal(size=(30, 2)) * 1e-200):
+        Z_sq = fastclust.linkage(X, method, layout="square")
+        assert_same_Z(Z_sq, fastclust.linkage(X, method, layout="condensed"))
+        if method != "ward":    # ward on observations squares no square root
+            assert_same_Z(Z_sq, fastclust.linkage(fastclust.pdist(X), method,
+                                                  layout="square"))
+        Zo = fastclust.linkage(X, method, layout="square", optimal_ordering=True)
+        assert_same_Z(Zo, fastclust.linkage(X, method, layout="condensed",
+                                             optimal_ordering=True))
+
+
+@pytest.mark.parametrize("method", ["average", "ward"])
+def test_linkage_square_only_reads_y(method, rng):
+    y = fastclust.pdist(rng.normal(size=(50, 3))) * 2.0**600     # ward rescales
+    before = y.copy()
+    Z = fastclust.linkage(y, method, layout="square", preserve_input=False)
+    assert np.array_equal(y, before)
+    assert_same_Z(Z, fastclust.linkage(before, method, layout="condensed"))
+
+
+def test_linkage_square_matches_scipy(rng):
+    sch = pytest.importorskip("scipy.cluster.hierarchy")
+    y = fastclust.pdist(rng.normal(size=(1200, 5)))
+    for method in NN_CHAIN:
+        Z = fastclust.linkage(y, method, layout="square")
+        R = sch.linkage(y, method)
+        assert np.array_equal(Z[:, [0, 1, 3]], R[:, [0, 1, 3]])
+        np.testing.assert_allclose(Z[:, 2], R[:, 2], rtol=1e-12)
+
+
+def test_layout_errors():
+    y = np.ones(3)
+    with pytest.raises(ValueError, match=r"`layout` must be one of 'auto', 'square', "
+                                         r"'condensed'; got 'dense'\."):
+        fastclust.linkage(y, "average", layout="dense")
+    with pytest.raises(ValueError, match=r"`layout='square'` applies to the methods "
+                                         r"'complete', 'average', 'weighted' and 'ward'; "
+                                         r"got method='centroid'\."):
+        fastclust.linkage(y, "centroid", layout="square")
+    for method in ("single", "centroid", "median"):
+        assert_same_Z(fastclust.linkage(y, method, layout="condensed"),
+                      fastclust.linkage(y, method))
+
+
+@pytest.fixture
+def square_calls(monkeypatch):
+    """Count the square kernel's runs behind linkage()."""
+    from fastclust import _linkage
+
+    calls = []
+    real = _linkage.nn_chain_square_linkage
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_linkage, "nn_chain_square_linkage", counting)
+    return calls
+
+
+def test_auto_layout_rule(square_calls, monkeypatch, rng):
+    from fastclust import _linkage
+
+    small = fastclust.pdist(rng.normal(size=(_linkage.SQUARE_MIN_N - 1, 2)))
+    large = fastclust.pdist(rng.normal(size=(_linkage.SQUARE_MIN_N, 2)))
+    fastclust.linkage(small, "average")
+    assert square_calls == []                          # below SQUARE_MIN_N
+    Z = fastclust.linkage(large, "average")
+    assert square_calls == [_linkage.SQUARE_MIN_N]     # a copy is needed: square
+    fastclust.linkage(large.copy(), "average", preserve_input=False)
+    assert len(square_calls) == 1                      # in place: no n^2 allocation
+    X = rng.normal(size=(_linkage.SQUARE_MIN_N, 2))
+    fastclust.linkage(X, "ward")
+    assert len(square_calls) == 2                      # observations: square
+    fastclust.linkage(large, "centroid")
+    assert len(square_calls) == 2
+    # not enough memory for the n x n matrix: the condensed copy, same Z
+    n = _linkage.SQUARE_MIN_N
+    monkeypatch.setattr(_linkage, "available_memory", lambda: int(8 * n * n / 0.8) - 1)
+    assert_same_Z(fastclust.linkage(large, "average"), Z)
+    assert len(square_calls) == 2
+    monkeypatch.setattr(_linkage, "available_memory", lambda: int(8 * n * n / 0.8) + 8)
+    fastclust.linkage(large, "average")
+    assert len(square_calls) == 3

@@ -464,7 +464,7 @@ def test_precomputed_checks_are_exact():
 # --------------------------------------------------------------------------- extreme scales
 
 @pytest.mark.parametrize("method", ["ward", "centroid", "median", "single", "average"])
-@pytest.mark.parametrize("factor", [1e155, 1e-160, 1e300])
+@pytest.mark.parametrize("factor", [1e155, 1e-160, 1e300, 1e-200, 1e-300])
 def test_extreme_scales_give_the_scaled_tree(rng, method, factor):
     """Squares of distances near 1e155 overflow and near 1e-160 underflow: the
     methods on squared distances rescale by a power of two (exactly)."""

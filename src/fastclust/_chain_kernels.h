@@ -196,9 +196,15 @@ static void fc_replay_row(int method, double *restrict row, ptrdiff_t m, double 
 /* Rows [i0, i1) of the square matrix D (n x n) from the condensed matrix:
  * D[i, j] = (scale * y(i, j)), squared when `square`, for j > i; D[i, i] = +inf;
  * D[i, j] = D[j, i] for j < i, read from the rows above, which must be done.
- * The lower part is copied in 32 x 32 tiles so that the column reads stay in cache. */
-static void fc_square_rows(const double *restrict y, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t i1,
-                           double scale, int square, double *restrict D)
+ * The lower part is copied in 32 x 32 tiles so that the column reads stay in cache.
+ *
+ * y may also be the last n(n-1)/2 entries of D itself (hence no `restrict`):
+ * rows built in order then overwrite only what has been read. y's row k starts
+ * at offset n(n+1)/2 + k n - k(k+1)/2 of D, at least k n since k(k+1) <= n(n+1),
+ * so building row i (which ends at (i+1) n) never reaches y's rows after i, and
+ * within row i every entry goes to an offset at or before the one it comes from. */
+static void fc_square_rows(const double *y, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t i1,
+                           double scale, int square, double *D)
 {
     const ptrdiff_t T = 32;
     for (ptrdiff_t i = i0; i < i1; ++i) {
@@ -214,7 +220,7 @@ static void fc_square_rows(const double *restrict y, ptrdiff_t n, ptrdiff_t i0, 
             for (ptrdiff_t j = 0; j < len; ++j)
                 dst[j] = src[j] * scale;
         } else {
-            memcpy(dst, src, (size_t)len * sizeof(double));
+            memmove(dst, src, (size_t)len * sizeof(double));
         }
         D[i * n + i] = INFINITY;
     }

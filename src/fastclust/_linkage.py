@@ -11,19 +11,30 @@ from ._generic import generic_linkage
 from ._linkage_vector import _kdtree_pays_off, _kdtree_single, _overflow_scale
 from ._methods import MethodSpec
 from ._mst import mst_linkage
-from ._nn_chain import nn_chain_linkage
+from ._nn_chain import nn_chain_linkage, nn_chain_square_linkage
 from ._progress import STAGE_MERGES, current
 from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
-from ._validation import (as_float_array, check_finite, check_memory, check_method, check_n,
-                          square_safe_scale,
+from ._validation import (as_float_array, available_memory, check_finite, check_memory,
+                          check_method, check_n, square_safe_scale,
                           num_obs_condensed, raise_for_status, resolve_workers,
                           warn_if_square_distance_matrix)
 
 __all__ = ["linkage", "single", "complete", "average", "weighted", "ward", "centroid", "median"]
 
 
+LAYOUTS = ("auto", "square", "condensed")
+
+# 'auto' takes the square layout from this n on: below it the condensed kernel
+# is as fast and needs half the memory.
+SQUARE_MIN_N = 1000
+
+# 'auto' takes the square layout only while it fits in this share of the
+# memory available now.
+SQUARE_MEMORY_SHARE = 0.8
+
+
 def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
-            preserve_input=True, workers=None, algorithm="auto"):
+            preserve_input=True, workers=None, algorithm="auto", layout="auto"):
     """Hierarchical, agglomerative clustering: SciPy's linkage matrix from distances or points.
 
     A drop-in for :func:`scipy.cluster.hierarchy.linkage` and
@@ -73,6 +84,19 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         was measured faster: d <= 8, or d <= 12 and n >= 5000. For other
         input, methods and metrics only 'auto' and 'matrix' are accepted.
 
+    layout : {'auto', 'square', 'condensed'}, default='auto'
+        The working layout of the complete, average, weighted and ward
+        kernels; both give the same Z bit for bit. 'condensed' works in a
+        copy of the condensed matrix (n^2 / 2 doubles), or inside `y` itself
+        with ``preserve_input=False``. 'square' builds an n x n matrix (n^2
+        doubles, what fastcluster's two copies take) whose rows the kernel
+        only ever walks front to back, which is about twice as fast at large
+        n; `y` is only read. 'auto' takes 'square' where a working copy is
+        needed anyway (``preserve_input=True``, or observations as input),
+        for n >= 1000, while the n x n matrix fits in 80% of the memory
+        available now; 'condensed' otherwise. Other methods accept 'auto'
+        and 'condensed'.
+
     Returns
     -------
     Z : ndarray of shape (n - 1, 4)
@@ -105,7 +129,11 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
       over the condensed matrix, finished on a small contracted matrix;
       O(n^2 log n) worst case, a handful of passes in practice; O(n) extra memory.
     - complete, average, weighted, ward: nearest-neighbour chain with
-      Lance-Williams updates in place; O(n^2) time.
+      Lance-Williams updates; O(n^2) time. On the square layout (see
+      `layout`) a merge rewrites one row, and every other row replays the
+      merges it has missed when it is next read, so no column of the matrix
+      is ever read or written; rows of dead clusters are squeezed out
+      whenever half of the rows are dead.
     - centroid, median: Muellner's generic algorithm with a heap of
       nearest-neighbour candidates; O(n^3) worst case, about O(n^2) in
       practice. Merge heights may decrease (inversions): rows of Z are then
@@ -168,6 +196,12 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     if algorithm not in ("auto", "matrix", "kdtree"):
         raise ValueError(f"`algorithm` must be one of 'auto', 'matrix', 'kdtree'; "
                          f"got {algorithm!r}.")
+    if layout not in LAYOUTS:
+        raise ValueError(f"`layout` must be one of 'auto', 'square', 'condensed'; "
+                         f"got {layout!r}.")
+    if layout == "square" and spec.algorithm != "nn_chain":
+        raise ValueError(f"`layout='square'` applies to the methods 'complete', 'average', "
+                         f"'weighted' and 'ward'; got method={spec.name!r}.")
     if algorithm != "matrix":
         Z = _single_by_kdtree(y, spec, metric, algorithm, workers)
         if Z is not None:
@@ -176,7 +210,9 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
                 Z = optimal_leaf_ordering(Z, y, workers=workers)
             return Z
     dists, n, squared, scale = _working_condensed(y, spec, metric, preserve_input, workers,
-                                                  float32_ok=spec.algorithm == "mst")
+                                                  float32_ok=spec.algorithm == "mst",
+                                                  layout=layout,
+                                                  keep_source=optimal_ordering)
     Z = np.empty((n - 1, 4), dtype=np.float64)
     if optimal_ordering and n > 2:
         original = _original_distances(y, dists, spec, squared)
@@ -225,8 +261,8 @@ def _original_distances(y, dists, spec: MethodSpec, squared: bool):
     Any positive multiple of the distances gives the same ordering, so the
     scaled working copy may serve.
     """
-    if isinstance(dists, _Deferred):
-        return dists.source                  # the caller's array, never written
+    if isinstance(dists, _Deferred):         # the source is never written here
+        return np.sqrt(dists.source) if squared else dists.source
     if (isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype == np.float64
             and not np.shares_memory(y, dists)):
         return y                             # the kernel works on a copy: y stays intact
@@ -238,7 +274,8 @@ def _original_distances(y, dists, spec: MethodSpec, squared: bool):
 
 
 def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
-                       float32_ok: bool = False):
+                       float32_ok: bool = False, layout: str = "condensed",
+                       keep_source: bool = False):
     """The condensed array the kernel will work on, n, whether it is squared, and its scale.
 
     Returns the caller's own array only when the kernel does not write
@@ -249,6 +286,11 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
     are divided by it again) so that their squares cannot overflow.
     `float32_ok`: a float32 condensed array is returned as it is (for a
     kernel that reads float32: the MST), else converted to float64.
+    Where the NN-chain takes the square layout (see `_takes_square`), a
+    `_Deferred` names the condensed source and the n x n workspace the kernel
+    builds from it; observations then have their distances written into the
+    workspace's last n(n-1)/2 entries, which the kernel builds over in place
+    (unless `keep_source`: the caller needs the distances afterwards).
     """
     if float32_ok and isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype == np.float32:
         arr = y                 # the MST kernel reads float32 itself: no float64 copy
@@ -264,6 +306,8 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         if not arr.flags.c_contiguous:
             arr, owned = np.ascontiguousarray(arr), True
         if spec.writes_input and not owned and (preserve_input or not arr.flags.writeable):
+            if _takes_square(layout, spec, n):
+                return _Deferred(arr, _square_workspace(n), scale), n, False, scale
             check_memory(arr.nbytes, "the working copy of the condensed distance matrix")
             if scale != 1.0:
                 work = np.multiply(arr, scale)
@@ -274,6 +318,8 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
             if spec.squared:
                 return np.square(arr), n, True, scale
             arr = arr.copy()
+        if layout == "square":        # forced: the caller's y is still only read
+            return _Deferred(arr, _square_workspace(n), scale), n, False, scale
         if scale != 1.0:
             arr *= scale              # our copy, or the caller allowed it
         return arr, n, False, scale
@@ -294,9 +340,16 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         raise ValueError(f"`method={spec.name!r}` requires the Euclidean metric on observations; "
                          f"got metric={metric!r}.")
     X = as_observations(arr, "y")
-    check_n(X.shape[0])
+    n = X.shape[0]
+    check_n(n)
     warn_if_square_distance_matrix(X)
-    check_memory(8 * (X.shape[0] * (X.shape[0] - 1) // 2), "the condensed distance matrix")
+    square = _takes_square(layout, spec, n)
+    if square:
+        workspace = _square_workspace(n)
+        out = None if keep_source else workspace.reshape(-1)[n * n - n * (n - 1) // 2:]
+    else:
+        check_memory(8 * (n * (n - 1) // 2), "the condensed distance matrix")
+        out = None
     squared = spec.squared              # then name == "euclidean"
     scale = 1.0
     if squared:
@@ -305,9 +358,10 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         if scale != 1.0:
             X = X * scale
     if callable(name):
-        dists = pdist(X, name, workers=workers)
+        dists = pdist(X, name, out=out, workers=workers)
     else:                               # X passed as_observations: pdist need not check it again
-        dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, workers=workers)
+        dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, out=out,
+                               workers=workers)
     lo, hi = float(dists.min()), float(dists.max())     # n >= 2: not empty
     if math.isinf(hi):
         k = int(np.argmax(dists))
@@ -315,14 +369,40 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
                          f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
-    return dists, X.shape[0], squared, scale
+    if square:
+        return _Deferred(dists, workspace, 1.0), n, squared, scale
+    return dists, n, squared, scale
 
 
 class _Deferred:
-    """A working copy the kernel makes itself from `source` (never written)."""
+    """A working copy the kernel makes itself from the condensed `source`.
 
-    def __init__(self, source):
+    `workspace`: the n x n array the square NN-chain builds in (None: the
+    generic kernel's condensed copy); `scale`: the factor to apply on the way.
+    The source is never written, except where it lies inside the workspace.
+    """
+
+    def __init__(self, source, workspace=None, scale=1.0):
         self.source = source
+        self.workspace = workspace
+        self.scale = scale
+
+
+def _takes_square(layout: str, spec: MethodSpec, n: int) -> bool:
+    """Whether the NN-chain works on an n x n matrix (a working copy being needed)."""
+    if spec.algorithm != "nn_chain" or layout == "condensed":
+        return False
+    if layout == "square":
+        return True
+    if n < SQUARE_MIN_N:
+        return False
+    available = available_memory()
+    return available is None or 8 * n * n <= SQUARE_MEMORY_SHARE * available
+
+
+def _square_workspace(n: int) -> np.ndarray:
+    check_memory(8 * n * n, "the n x n working matrix of layout='square'")
+    return np.empty((n, n))
 
 
 def _check_non_negative(dists, lowest: float):
@@ -344,6 +424,9 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
     h = np.empty(n - 1, dtype=np.float64)
     if spec.algorithm == "mst":
         status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
+    elif spec.algorithm == "nn_chain" and isinstance(dists, _Deferred):
+        status = nn_chain_square_linkage(dists.source, n, spec.code, dists.workspace, a, b, h,
+                                         dists.scale, squared, progress=progress)
     elif spec.algorithm == "nn_chain":
         status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     elif isinstance(dists, _Deferred):

@@ -444,7 +444,8 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
 
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0
     (for Ward, also their squares times scale**2); D has shape (n, n).
-    `dists` is only read. The merges are those of nn_chain_linkage on
+    `dists` is only read, or it is D's own last n*(n-1)//2 entries, which the
+    matrix is then built over (see fc_square_rows). The merges are those of nn_chain_linkage on
     ``dists * scale`` (squared for Ward unless `squared`), bit for bit and in
     the same order. Returns a status code.
     """

@@ -106,7 +106,7 @@ _SQUARE_SAFE_EXPONENT = 400
 
 def square_safe_scale(largest: float) -> float:
     """1.0, or a power of two s with largest * s in [2**399, 2**400) when largest is
-    outside [2**-400, 2**400].
+    outside [2**-400, 2**400] (s at most 2**1023).
 
     For the methods that work on squared distances: scaling by a power of two
     is exact (the heights are divided by s again at the end), and it keeps
@@ -119,7 +119,9 @@ def square_safe_scale(largest: float) -> float:
     exponent = math.frexp(largest)[1]
     if abs(exponent) <= _SQUARE_SAFE_EXPONENT:
         return 1.0
-    return math.ldexp(1.0, _SQUARE_SAFE_EXPONENT - exponent)
+    # below 2**-623 the ideal factor is not a float: the largest power of two
+    # that is still takes every value at least to 2**-600 or so, squares included
+    return math.ldexp(1.0, min(_SQUARE_SAFE_EXPONENT - exponent, 1023))
 
 
 def num_obs_condensed(length: int, name: str = "y") -> int:
@@ -159,6 +161,37 @@ def _physical_memory() -> int | None:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation, or None if unknown.
+
+    Linux MemAvailable, capped by a cgroup v2 limit (containers) when there is one.
+    """
+    available = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    if available is None:
+        try:
+            available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+        except (ValueError, OSError, AttributeError):
+            pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f:
+            limit = f.read().strip()
+        with open("/sys/fs/cgroup/memory.current") as f:
+            used = int(f.read().strip())
+        if limit != "max":
+            left = max(int(limit) - used, 0)
+            available = left if available is None else min(available, left)
+    except (OSError, ValueError):
+        pass
+    return available
 
 
 SQUARE_MATRIX_LOOKS = ("The observation matrix is square, symmetric, non-negative and has a "

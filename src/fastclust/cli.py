@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import available_memory
+
 __all__ = ["main"]
 
 PROG = "fastclust"
@@ -195,37 +197,6 @@ def _check_metric(metric: str) -> str:
 VECTOR_METHODS = ("single", "ward", "centroid", "median")
 
 
-def _available_memory() -> int | None:
-    """Bytes of memory available to a new allocation, or None if unknown.
-
-    Linux MemAvailable, capped by a cgroup v2 limit (containers) when there is one.
-    """
-    available = None
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    available = int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    if available is None:
-        try:
-            available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            pass
-    try:
-        with open("/sys/fs/cgroup/memory.max") as f:
-            limit = f.read().strip()
-        with open("/sys/fs/cgroup/memory.current") as f:
-            used = int(f.read().strip())
-        if limit != "max":
-            left = max(int(limit) - used, 0)
-            available = left if available is None else min(available, left)
-    except (OSError, ValueError):
-        pass
-    return available
-
-
 def _vector_supported(data, method: str, metric: str) -> bool:
     return (data.ndim == 2 and metric != "precomputed" and method in VECTOR_METHODS
             and (method == "single" or metric == "euclidean"))
@@ -254,7 +225,7 @@ def _choose_low_memory(data, method: str, metric: str, forced: bool) -> tuple[bo
                 "--low-memory needs observations (not distances) and --method single "
                 f"(any metric) or ward, centroid or median (euclidean); got {got}.")
         return True, "as asked by --low-memory"
-    available = _available_memory()
+    available = available_memory()
     if method == "single" and vector_ok and available is not None and need > 0.8 * available:
         return True, (f"the distance matrix would need {need / 2**30:.1f} GiB of the "
                       f"{available / 2**30:.1f} GiB available; the same tree")
