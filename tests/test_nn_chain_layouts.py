@@ -27,11 +27,12 @@ def merges_condensed(y, n, method, squared=False):
     return a, b, h
 
 
-def merges_square(y, n, method, scale=1.0, squared=False):
+def merges_square(y, n, method, scale=1.0, squared=False, workers=1):
     a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
     D = np.empty((n, n))
     y_before = y.copy()
-    status = nn_chain_square_linkage(y, n, METHODS[method].code, D, a, b, h, scale, squared)
+    status = nn_chain_square_linkage(y, n, METHODS[method].code, D, a, b, h, scale, squared,
+                                     workers)
     assert status == 0
     assert np.array_equal(y, y_before), "the square kernel wrote its input"
     return a, b, h
@@ -75,10 +76,13 @@ def test_square_equals_condensed_tiny(method, n):
 def test_square_equals_condensed_through_many_compactions(method, rng):
     # n = 700 compacts at 349, 174, 86, ... live clusters: every compaction path
     # (chain remapping included) is exercised, on tied data too
+    # the build shares its row blocks between two threads
     n = 700
     for X in (rng.normal(size=(n, 4)), rng.integers(0, 4, size=(n, 3)).astype(float)):
         y = fastclust.pdist(X)
-        assert_same_merges(merges_square(y, n, method), merges_condensed(y, n, method))
+        expected = merges_condensed(y, n, method)
+        assert_same_merges(merges_square(y, n, method), expected)
+        assert_same_merges(merges_square(y, n, method, workers=2), expected)
 
 
 def test_square_ward_scale_and_squared_input(rng):
@@ -135,15 +139,17 @@ def test_square_portable_and_avx2_scans_agree(rng):
 
 
 @pytest.mark.parametrize("method", NN_CHAIN)
-@pytest.mark.parametrize("n", [2, 3, 5, 64, 333])
-def test_square_built_over_its_own_source(method, n, rng):
+@pytest.mark.parametrize("n", [2, 3, 5, 64, 333, 2100])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_square_built_over_its_own_source(method, n, workers, rng):
     """The condensed source may be the last n(n-1)/2 entries of the workspace."""
     y = fastclust.pdist(rng.integers(0, 6, size=(n, 2)).astype(float))
     D = np.empty((n, n))
     tail = D.reshape(-1)[n * n - y.size:]
     tail[:] = y
     a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
-    assert nn_chain_square_linkage(tail, n, METHODS[method].code, D, a, b, h) == 0
+    assert nn_chain_square_linkage(tail, n, METHODS[method].code, D, a, b, h, 1.0, False,
+                                   workers) == 0
     assert_same_merges((a, b, h), merges_condensed(y, n, method))
 
 

@@ -33,6 +33,9 @@ CHILD = textwrap.dedent(r"""
         # own Ctrl-C test in test_kdtree.py and is too quick at this size)
         extra = {"algorithm": "prim"} if method == "single" else {}
         run = lambda X, m, **kw: fastclust.linkage_vector(X, m, **kw, **extra)
+    elif mode.endswith("-condensed"):         # the NN-chain on its condensed layout
+        data, method = rng.random(n * (n - 1) // 2), mode[:-len("-condensed")]
+        run = lambda y, m, **kw: fastclust.linkage(y, m, layout="condensed", **kw)
     else:
         data, method = rng.random(n * (n - 1) // 2), mode
     checksum = zlib.crc32(data)
@@ -77,7 +80,8 @@ CHILD = textwrap.dedent(r"""
 
 
 @pytest.mark.parametrize("mode, n", [
-    ("average", 12000),     # nearest-neighbour chain (works on a private copy)
+    ("average", 12000),     # nearest-neighbour chain on the square layout (built first)
+    ("ward-condensed", 12000),  # nearest-neighbour chain on a condensed copy
     ("single", 12000),      # Boruvka passes over the caller's array (about 0.5 s a call)
     ("centroid", 12000),    # generic algorithm
     ("pdist", 12000),       # distances computed from observations, 64 features

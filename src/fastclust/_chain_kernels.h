@@ -193,20 +193,19 @@ static void fc_replay_row(int method, double *restrict row, ptrdiff_t m, double 
     }
 }
 
-/* Rows [i0, i1) of the square matrix D (n x n) from the condensed matrix:
- * D[i, j] = (scale * y(i, j)), squared when `square`, for j > i; D[i, i] = +inf;
- * D[i, j] = D[j, i] for j < i, read from the rows above, which must be done.
- * The lower part is copied in 32 x 32 tiles so that the column reads stay in cache.
+/* Upper parts of rows [i0, i1) of the square matrix D (n x n) from the
+ * condensed y: D[i, j] = scale * y(i, j), squared when `square`, for j > i;
+ * and D[i, i] = +inf.
  *
- * y may also be the last n(n-1)/2 entries of D itself (hence no `restrict`):
- * rows built in order then overwrite only what has been read. y's row k starts
- * at offset n(n+1)/2 + k n - k(k+1)/2 of D, at least k n since k(k+1) <= n(n+1),
- * so building row i (which ends at (i+1) n) never reaches y's rows after i, and
- * within row i every entry goes to an offset at or before the one it comes from. */
-static void fc_square_rows(const double *y, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t i1,
-                           double scale, int square, double *D)
+ * y may also be the last n(n-1)/2 entries of D itself (hence no `restrict`),
+ * provided the rows are built in order, all of them before any lower part:
+ * y's row k starts at offset n(n+1)/2 + k n - k(k+1)/2 of D, at least k n since
+ * k(k+1) <= n(n+1), so building row i (which ends at (i+1) n) never reaches y's
+ * rows after i, and within row i every entry goes to an offset at or before
+ * the one it comes from. */
+static void fc_square_upper_rows(const double *y, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t i1,
+                                 double scale, int square, double *D)
 {
-    const ptrdiff_t T = 32;
     for (ptrdiff_t i = i0; i < i1; ++i) {
         const double *src = y + (i * (2 * n - i - 1)) / 2;     /* pair (i, i + 1) */
         double *dst = D + i * n + i + 1;
@@ -224,12 +223,23 @@ static void fc_square_rows(const double *y, ptrdiff_t n, ptrdiff_t i0, ptrdiff_t
         }
         D[i * n + i] = INFINITY;
     }
-    for (ptrdiff_t jb = 0; jb < i1; jb += T) {
-        ptrdiff_t jend = jb + T < i1 ? jb + T : i1;
-        for (ptrdiff_t i = i0; i < i1; ++i) {
-            ptrdiff_t jstop = jend < i ? jend : i;
-            for (ptrdiff_t j = jb; j < jstop; ++j)
-                D[i * n + j] = D[j * n + i];
+}
+
+/* Lower parts of rows [i0, i1): D[i, j] = D[j, i] for j < i, from the upper
+ * parts, which must all be built. Copied in 32 x 32 tiles, so that the column
+ * reads stay in cache. */
+static void fc_square_lower_rows(ptrdiff_t n, ptrdiff_t i0, ptrdiff_t i1, double *D)
+{
+    const ptrdiff_t T = 32;
+    for (ptrdiff_t ib = i0; ib < i1; ib += T) {
+        ptrdiff_t iend = ib + T < i1 ? ib + T : i1;
+        for (ptrdiff_t jb = 0; jb < iend; jb += T) {
+            ptrdiff_t jend = jb + T < iend ? jb + T : iend;
+            for (ptrdiff_t i = ib; i < iend; ++i) {
+                ptrdiff_t jstop = jend < i ? jend : i;
+                for (ptrdiff_t j = jb; j < jstop; ++j)
+                    D[i * n + j] = D[j * n + i];
+            }
         }
     }
 }

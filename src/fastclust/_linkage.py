@@ -309,15 +309,10 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
             if _takes_square(layout, spec, n):
                 return _Deferred(arr, _square_workspace(n), scale), n, False, scale
             check_memory(arr.nbytes, "the working copy of the condensed distance matrix")
-            if scale != 1.0:
-                work = np.multiply(arr, scale)
-                return np.square(work, out=work), n, True, scale
-            if spec.algorithm == "generic":
+            if spec.algorithm == "generic" and scale == 1.0:
                 # the kernel's first pass copies and squares: one pass, not two
                 return _Deferred(arr), n, False, scale
-            if spec.squared:
-                return np.square(arr), n, True, scale
-            arr = arr.copy()
+            return _working_copy(arr, scale, spec.squared), n, spec.squared, scale
         if layout == "square":        # forced: the caller's y is still only read
             return _Deferred(arr, _square_workspace(n), scale), n, False, scale
         if scale != 1.0:
@@ -374,6 +369,25 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
     return dists, n, squared, scale
 
 
+# Entries copied between two chances for Python to act on Ctrl-C (64 MiB).
+_COPY_CHUNK = 1 << 23
+
+
+def _working_copy(source, scale: float, square: bool) -> np.ndarray:
+    """(source * scale), squared if asked, in a new array, made chunk by chunk
+    so that Ctrl-C is acted on within a fraction of a second of arriving."""
+    work = np.empty_like(source)
+    for start in range(0, source.shape[0], _COPY_CHUNK):
+        part = work[start:start + _COPY_CHUNK]
+        if scale != 1.0:
+            np.multiply(source[start:start + _COPY_CHUNK], scale, out=part)
+        else:
+            np.copyto(part, source[start:start + _COPY_CHUNK])
+        if square:
+            np.square(part, out=part)
+    return work
+
+
 class _Deferred:
     """A working copy the kernel makes itself from the condensed `source`.
 
@@ -426,7 +440,7 @@ def _run_kernel(spec: MethodSpec, dists, n: int, squared: bool, Z, workers: int,
         status = mst_linkage(dists, n, h, a, b, workers, progress=progress)
     elif spec.algorithm == "nn_chain" and isinstance(dists, _Deferred):
         status = nn_chain_square_linkage(dists.source, n, spec.code, dists.workspace, a, b, h,
-                                         dists.scale, squared, progress=progress)
+                                         dists.scale, squared, workers, progress=progress)
     elif spec.algorithm == "nn_chain":
         status = nn_chain_linkage(dists, n, spec.code, a, b, h, squared, progress=progress)
     elif isinstance(dists, _Deferred):

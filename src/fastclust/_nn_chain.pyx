@@ -21,6 +21,8 @@ algorithms", arXiv:1109.2378, section 3.3 (NN-chain-linkage).
 """
 import numpy as np
 
+from cython.parallel cimport prange
+
 
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
@@ -46,8 +48,9 @@ cdef extern from "_chain_kernels.h":
                              double* best) noexcept nogil
     void fc_lance_williams_row(int method, double* ra, const double* rb, const double* size,
                                index_t m, double d_ab, double size_a, double size_b) noexcept nogil
-    void fc_square_rows(const double* y, index_t n, index_t i0, index_t i1, double scale,
-                        int square, double* D) noexcept nogil
+    void fc_square_upper_rows(const double* y, index_t n, index_t i0, index_t i1, double scale,
+                              int square, double* D) noexcept nogil
+    void fc_square_lower_rows(index_t n, index_t i0, index_t i1, double* D) noexcept nogil
 
 
 # The C loops name the methods by their own codes; they must be _common.pxd's.
@@ -245,9 +248,12 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
 # ---------------------------------------------------------------------------
 # Square layout
 
-# Rows built, or squeezed by a compaction, between two checks for Ctrl-C.
+# The build shares blocks of ROW_BLOCK rows between threads, BUILD_BLOCKS blocks
+# per parallel region, and checks for Ctrl-C after each region; a compaction
+# checks every 8 * ROW_BLOCK rows.
 cdef enum:
     ROW_BLOCK = 32
+    BUILD_BLOCKS = 16
 
 
 cdef struct SquareState:
@@ -417,16 +423,30 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
     return STATUS_OK
 
 
-cdef int build_square(const double* y, index_t n, double scale, bint square,
-                      double* D) noexcept nogil:
-    """Fill D (n x n) from the condensed y, checking for Ctrl-C between row blocks."""
-    cdef index_t i0 = 0, i1
-    while i0 < n:
-        i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
-        fc_square_rows(y, n, i0, i1, scale, square, D)
-        i0 = i1
-        if i0 % (8 * ROW_BLOCK) == 0 and signals_pending():
-            return STATUS_INTERRUPTED
+cdef int build_square(const double* y, index_t n, double scale, bint square, double* D,
+                      bint in_place, int workers) noexcept nogil:
+    """Fill D (n x n) from the condensed y; see fc_square_upper_rows.
+
+    The upper parts of an `in_place` build (y inside D) are made on one
+    thread, in row order; the rest is shared between `workers` threads.
+    """
+    cdef index_t b0, b1, blk, i0, i1, n_blocks = (n + ROW_BLOCK - 1) // ROW_BLOCK
+    cdef int phase, threads
+    for phase in range(2):
+        threads = 1 if phase == 0 and in_place else workers
+        b0 = 0
+        while b0 < n_blocks:
+            b1 = b0 + BUILD_BLOCKS if b0 + BUILD_BLOCKS < n_blocks else n_blocks
+            for blk in prange(b0, b1, schedule='dynamic', num_threads=threads):
+                i0 = blk * ROW_BLOCK
+                i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
+                if phase == 0:
+                    fc_square_upper_rows(y, n, i0, i1, scale, square, D)
+                else:
+                    fc_square_lower_rows(n, i0, i1, D)
+            b0 = b1
+            if signals_pending():
+                return STATUS_INTERRUPTED
     return STATUS_OK
 
 
@@ -439,6 +459,7 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
                             double[::1] out_h,          # out: merge heights, in merge order
                             double scale=1.0,           # in: distances are multiplied by it
                             bint squared=False,         # in: Ward only, dists already squared
+                            int workers=1,              # in: threads for building D
                             long long[::1] progress=None):   # out: [stage, done, total]
     """NN-chain on an n x n working matrix built from the condensed `dists`.
 
@@ -459,6 +480,7 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     cdef index_t[::1] live = np.empty(n, dtype=np.intp)
     cdef SquareState st
     cdef int status
+    cdef bint in_place = &D[0, 0] <= &dists[0] <= &D[n - 1, n - 1]
     cdef long long* counters = NULL
     if D.shape[0] != n or D.shape[1] != n:
         raise ValueError(f"D must have shape ({n}, {n}); got ({D.shape[0]}, {D.shape[1]}).")
@@ -476,7 +498,7 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     st.valid_since = &valid_since[0]
     with nogil:
         status = build_square(&dists[0], n, scale, method == METHOD_WARD and not squared,
-                              st.D)
+                              st.D, in_place, workers)
         if status == STATUS_OK:
             status = nn_chain_square_core(&st, n, method, &chain[0], &in_chain[0], &live[0],
                                           &out_a[0], &out_b[0], &out_h[0], counters)
