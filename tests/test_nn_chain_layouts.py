@@ -256,3 +256,21 @@ def test_auto_layout_rule(square_calls, monkeypatch, rng):
     monkeypatch.setattr(_linkage, "available_memory", lambda: int(8 * n * n / 0.8) + 8)
     fastclust.linkage(large, "average")
     assert len(square_calls) == 3
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_square_two_thread_build(in_place, rng):
+    """From n = 4096 on the build is shared between threads: the same merges."""
+    n = 4200
+    y = fastclust.pdist(rng.integers(0, 20, size=(n, 2)).astype(float))
+    expected = merges_condensed(y, n, "average")
+    D = np.empty((n, n))
+    if in_place:
+        source = D.reshape(-1)[n * n - y.size:]
+        source[:] = y
+    else:
+        source = y
+    a, b, h = np.empty(n - 1, np.intp), np.empty(n - 1, np.intp), np.empty(n - 1)
+    assert nn_chain_square_linkage(source, n, METHODS["average"].code, D, a, b, h, 1.0, False,
+                                   2) == 0
+    assert_same_merges((a, b, h), expected)

@@ -26,7 +26,7 @@ LAYOUTS = ("auto", "square", "condensed")
 
 # 'auto' takes the square layout from this n on: below it the condensed kernel
 # is as fast and needs half the memory.
-SQUARE_MIN_N = 1000
+SQUARE_MIN_N = 3000
 
 # 'auto' takes the square layout only while it fits in this share of the
 # memory available now.
@@ -93,7 +93,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         only ever walks front to back, which is about twice as fast at large
         n; `y` is only read. 'auto' takes 'square' where a working copy is
         needed anyway (``preserve_input=True``, or observations as input),
-        for n >= 1000, while the n x n matrix fits in 80% of the memory
+        for n >= 3000, while the n x n matrix fits in 80% of the memory
         available now; 'condensed' otherwise. Other methods accept 'auto'
         and 'condensed'.
 

@@ -23,6 +23,8 @@ import numpy as np
 
 from cython.parallel cimport prange
 
+from ._openmp cimport omp_get_thread_num
+
 
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
@@ -248,12 +250,14 @@ def nn_chain_linkage(double[::1] dists,     # in/out: workspace, left unspecifie
 # ---------------------------------------------------------------------------
 # Square layout
 
-# The build shares blocks of ROW_BLOCK rows between threads, BUILD_BLOCKS blocks
-# per parallel region, and checks for Ctrl-C after each region; a compaction
-# checks every 8 * ROW_BLOCK rows.
+# The build shares blocks of ROW_BLOCK rows between threads from n =
+# PARALLEL_BUILD_MIN_N on (below, the build takes less time than a thread the
+# system is slow to run can cost), and checks for Ctrl-C every BUILD_BLOCKS
+# blocks; a compaction checks every 8 * ROW_BLOCK rows.
 cdef enum:
     ROW_BLOCK = 32
-    BUILD_BLOCKS = 16
+    BUILD_BLOCKS = 4
+    PARALLEL_BUILD_MIN_N = 4096
 
 
 cdef struct SquareState:
@@ -428,25 +432,34 @@ cdef int build_square(const double* y, index_t n, double scale, bint square, dou
     """Fill D (n x n) from the condensed y; see fc_square_upper_rows.
 
     The upper parts of an `in_place` build (y inside D) are made on one
-    thread, in row order; the rest is shared between `workers` threads.
+    thread, in row order; the rest is shared between `workers` threads, in
+    one parallel region per phase: a thread that the system does not run at
+    once costs one wait at the end of the phase, not one per block. The
+    calling thread checks for Ctrl-C every BUILD_BLOCKS blocks it builds.
     """
-    cdef index_t b0, b1, blk, i0, i1, n_blocks = (n + ROW_BLOCK - 1) // ROW_BLOCK
+    cdef index_t blk, i0, i1, n_blocks = (n + ROW_BLOCK - 1) // ROW_BLOCK
     cdef int phase, threads
+    cdef int interrupted = 0
+    cdef int* stop = &interrupted     # shared between the threads (a pointer: not private)
+    cdef index_t done_here = 0
+    cdef index_t* counted = &done_here
     for phase in range(2):
-        threads = 1 if phase == 0 and in_place else workers
-        b0 = 0
-        while b0 < n_blocks:
-            b1 = b0 + BUILD_BLOCKS if b0 + BUILD_BLOCKS < n_blocks else n_blocks
-            for blk in prange(b0, b1, schedule='dynamic', num_threads=threads):
-                i0 = blk * ROW_BLOCK
-                i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
-                if phase == 0:
-                    fc_square_upper_rows(y, n, i0, i1, scale, square, D)
-                else:
-                    fc_square_lower_rows(n, i0, i1, D)
-            b0 = b1
-            if signals_pending():
-                return STATUS_INTERRUPTED
+        threads = 1 if (phase == 0 and in_place) or n < PARALLEL_BUILD_MIN_N else workers
+        for blk in prange(n_blocks, schedule='dynamic', num_threads=threads):
+            if stop[0]:
+                continue
+            i0 = blk * ROW_BLOCK
+            i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
+            if phase == 0:
+                fc_square_upper_rows(y, n, i0, i1, scale, square, D)
+            else:
+                fc_square_lower_rows(n, i0, i1, D)
+            if omp_get_thread_num() == 0:
+                counted[0] += 1
+                if counted[0] % BUILD_BLOCKS == 0 and signals_pending():
+                    stop[0] = 1
+        if interrupted:
+            return STATUS_INTERRUPTED
     return STATUS_OK
 
 
