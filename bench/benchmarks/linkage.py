@@ -112,3 +112,25 @@ class Linkage:
 
     def peakmem_scipy(self, n, method):
         scipy_hierarchy.linkage(self.y, method)
+
+
+class LinkageLayout:
+    """``linkage(y, method, layout=...)``: the NN-chain on each working layout.
+
+    'square' builds an n x n matrix (n^2 doubles); 'condensed' works in a copy
+    of the condensed matrix (n^2 / 2). Both give the same Z.
+    """
+
+    params = ([5000] + ([20000] if XSLOW else []), ["complete", "average", "weighted", "ward"],
+              ["square", "condensed"])
+    param_names = ("n", "method", "layout")
+    timeout = 1800.0 if XSLOW else 300.0
+
+    def setup(self, n, method, layout):
+        self.y = _condensed(n)
+
+    def time_linkage(self, n, method, layout):
+        fastclust.linkage(self.y, method, layout=layout)
+
+    def peakmem_linkage(self, n, method, layout):
+        fastclust.linkage(self.y, method, layout=layout)
