@@ -193,6 +193,29 @@ static void fc_replay_row(int method, double *restrict row, ptrdiff_t m, double 
     }
 }
 
+/* Bring rows[0:n_rows] of D (N x N) up to date from the rewritten rows
+ * sources[0:n_sources]: entry (x, j) is stale when row j was rewritten after
+ * row x was last made current (rewritten_at[j] > valid_since[x]); row j then
+ * holds it, as row j was computed after x last changed. Stale entries are
+ * never read here (j's own entry for x is current), so the order is free:
+ * for each source row, the few entries over this block's columns. */
+static void fc_copy_stale_entries(double *D, ptrdiff_t N, const ptrdiff_t *rows,
+                                  ptrdiff_t n_rows, const ptrdiff_t *valid_since,
+                                  const ptrdiff_t *sources, ptrdiff_t n_sources,
+                                  const ptrdiff_t *rewritten_at)
+{
+    for (ptrdiff_t s = 0; s < n_sources; ++s) {
+        ptrdiff_t j = sources[s];
+        ptrdiff_t t = rewritten_at[j];
+        const double *row_j = D + j * N;
+        for (ptrdiff_t k = 0; k < n_rows; ++k) {
+            ptrdiff_t x = rows[k];
+            if (t > valid_since[x])
+                D[x * N + j] = row_j[x];
+        }
+    }
+}
+
 /* Upper parts of rows [i0, i1) of the square matrix D (n x n) from the
  * condensed y: D[i, j] = scale * y(i, j), squared when `square`, for j > i;
  * and D[i, i] = +inf.

@@ -53,6 +53,9 @@ cdef extern from "_chain_kernels.h":
     void fc_square_upper_rows(const double* y, index_t n, index_t i0, index_t i1, double scale,
                               int square, double* D) noexcept nogil
     void fc_square_lower_rows(index_t n, index_t i0, index_t i1, double* D) noexcept nogil
+    void fc_copy_stale_entries(double* D, index_t N, const index_t* rows, index_t n_rows,
+                               const index_t* valid_since, const index_t* sources,
+                               index_t n_sources, const index_t* rewritten_at) noexcept nogil
 
 
 # The C loops name the methods by their own codes; they must be _common.pxd's.
@@ -270,6 +273,7 @@ cdef struct SquareState:
     fc_merge_t* log        # the merges since the last compaction, in order
     index_t n_logged
     index_t* valid_since   # row p has seen the merges log[0:valid_since[p]]
+    index_t* rewritten_at  # row p was last rewritten by merge rewritten_at[p] - 1 (0: not since)
 
 
 cdef inline void validate_row(SquareState* st, index_t x) noexcept nogil:
@@ -290,14 +294,18 @@ cdef inline void validate_row(SquareState* st, index_t x) noexcept nogil:
 
 
 cdef int compact(SquareState* st, index_t m, index_t* chain, index_t chain_len,
-                 unsigned char* in_chain, index_t* live) noexcept nogil:
+                 unsigned char* in_chain, index_t* live, index_t* rewritten) noexcept nogil:
     """Squeeze the dead rows and columns out of D, in place; m positions are live.
 
     Positions keep their order, so the tie rule (lowest slot first) is
-    unchanged. Each row is brought up to date just before it
-    moves, so the log restarts empty. Returns a status code.
+    unchanged. Every row is first brought up to date, so the log restarts
+    empty: an entry (x, j) is stale exactly when row j was rewritten after row
+    x last was, and then row j holds it (see fc_copy_stale_entries). Copying
+    those entries in blocks of rows reads each rewritten row a short stretch
+    at a time; replaying the log row by row would wait on memory at every
+    step. Returns a status code.
     """
-    cdef index_t p, q, c, N = st.N
+    cdef index_t p, q, c, r = 0, N = st.N
     cdef double* D = st.D
     cdef double* dst
     c = 0
@@ -305,14 +313,23 @@ cdef int compact(SquareState* st, index_t m, index_t* chain, index_t chain_len,
         if st.pen[p] == 0.0:
             live[c] = p
             c += 1
+            if st.rewritten_at[p] > 0:
+                rewritten[r] = p
+                r += 1
     for c in range(chain_len):
         chain[c] = position_of(live, m, chain[c])
+    c = 0
+    while c < m:
+        q = ROW_BLOCK if c + ROW_BLOCK <= m else m - c
+        fc_copy_stale_entries(D, N, live + c, q, st.valid_since, rewritten, r,
+                              st.rewritten_at)
+        c += q
+        if c % (8 * ROW_BLOCK) == 0 and signals_pending():
+            return STATUS_INTERRUPTED
     # Row live[c] moves to row c of an m x m matrix. Its destination ends before
     # row live[c + 1] starts, so moving rows in order overwrites only rows done.
     for c in range(m):
         p = live[c]
-        fc_replay_row(st.method, D + p * N, N, st.size[p], st.log, st.valid_since[p],
-                      st.n_logged)
         dst = D + c * m
         for q in range(m):
             dst[q] = D[p * N + live[q]]
@@ -320,6 +337,7 @@ cdef int compact(SquareState* st, index_t m, index_t* chain, index_t chain_len,
         st.size[c] = st.size[p]
         in_chain[c] = in_chain[p]
         st.valid_since[c] = 0
+        st.rewritten_at[c] = 0
         if (c + 1) % (8 * ROW_BLOCK) == 0 and signals_pending():
             return STATUS_INTERRUPTED
     for c in range(m):
@@ -331,7 +349,7 @@ cdef int compact(SquareState* st, index_t m, index_t* chain, index_t chain_len,
 
 cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
                               index_t* chain, unsigned char* in_chain,  # scratch (zeros)
-                              index_t* live,                            # scratch
+                              index_t* live, index_t* rewritten,        # scratch
                               index_t* out_a, index_t* out_b, double* out_h,   # out
                               long long* progress                       # out, or NULL
                               ) noexcept nogil:
@@ -398,6 +416,7 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
         entry.size_b = st.size[b]
         st.n_logged += 1
         st.valid_since[a] = st.n_logged
+        st.rewritten_at[a] = st.n_logged
         st.size[a] = st.size[a] + st.size[b]
         m -= 1
         work += 2 * N
@@ -410,7 +429,7 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
             in_chain[nn_a] = 1
             chain_len = 2
         if 2 * m < N and m >= 2:
-            if compact(st, m, chain, chain_len, in_chain, live) != STATUS_OK:
+            if compact(st, m, chain, chain_len, in_chain, live, rewritten) != STATUS_OK:
                 return STATUS_INTERRUPTED
             work += m * m
         if work > SIGNAL_CHECK_WORK:
@@ -491,6 +510,8 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     cdef index_t[::1] chain = np.empty(n, dtype=np.intp)
     cdef unsigned char[::1] in_chain = np.zeros(n, dtype=np.uint8)
     cdef index_t[::1] live = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] rewritten = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] rewritten_at = np.zeros(n, dtype=np.intp)
     cdef SquareState st
     cdef int status
     cdef bint in_place = &D[0, 0] <= &dists[0] <= &D[n - 1, n - 1]
@@ -509,12 +530,13 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     st.log = <fc_merge_t*>&log_bytes[0]
     st.n_logged = 0
     st.valid_since = &valid_since[0]
+    st.rewritten_at = &rewritten_at[0]
     with nogil:
         status = build_square(&dists[0], n, scale, method == METHOD_WARD and not squared,
                               st.D, in_place, workers)
         if status == STATUS_OK:
             status = nn_chain_square_core(&st, n, method, &chain[0], &in_chain[0], &live[0],
-                                          &out_a[0], &out_b[0], &out_h[0], counters)
+                                          &rewritten[0], &out_a[0], &out_b[0], &out_h[0], counters)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     return status
