@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ._checks import finite_range
 from ._methods import METHODS, MethodSpec
 from ._mst import openmp_enabled
 
@@ -81,6 +82,13 @@ def as_float_array(y, name: str) -> np.ndarray:
     return arr
 
 
+# Up to this size one pass of finite_range beats numpy's min and max, whose
+# calls cost ~1 us each to start; above it, their vectorised loops win (3x at
+# 500 000 entries).
+_ONE_PASS_SIZE = 4096
+_ONE_PASS_TYPES = (np.float64, np.float32)
+
+
 def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
     """Raise ValueError naming the first NaN or infinite entry of `arr`.
 
@@ -90,7 +98,14 @@ def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
     """
     if arr.size == 0:
         return None
-    lo, hi = float(arr.min()), float(arr.max())
+    if (arr.size <= _ONE_PASS_SIZE and type(arr) is np.ndarray and arr.dtype in _ONE_PASS_TYPES
+            and arr.flags.c_contiguous):
+        bounds = finite_range(arr.reshape(-1))      # a view
+        if bounds is not None:
+            return bounds
+        lo = hi = math.nan                  # find and name the entry below
+    else:
+        lo, hi = float(arr.min()), float(arr.max())
     if not (math.isfinite(lo) and math.isfinite(hi)):
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
