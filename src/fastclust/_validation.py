@@ -82,24 +82,19 @@ def as_float_array(y, name: str) -> np.ndarray:
     return arr
 
 
-# Up to this size one pass of finite_range beats numpy's min and max, whose
-# calls cost ~1 us each to start; above it, their vectorised loops win (3x at
-# 500 000 entries).
-_ONE_PASS_SIZE = 4096
-_ONE_PASS_TYPES = (np.float64, np.float32)
-
-
 def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
     """Raise ValueError naming the first NaN or infinite entry of `arr`.
 
-    min and max propagate NaN and show infinities, so the check allocates
-    nothing: np.isfinite(arr) would need n^2/2 bytes for a condensed matrix.
+    The minimum and maximum show infinities and NaN is looked for on the way,
+    so the check allocates nothing: np.isfinite(arr) would need n^2/2 bytes
+    for a condensed matrix.
     Returns (min, max), or None for an empty array.
     """
     if arr.size == 0:
         return None
-    if (arr.size <= _ONE_PASS_SIZE and type(arr) is np.ndarray and arr.dtype in _ONE_PASS_TYPES
-            and arr.flags.c_contiguous):
+    if type(arr) is np.ndarray and arr.dtype == np.float64 and arr.flags.c_contiguous:
+        # one SIMD pass: its call costs 0.4 us against ~1 us for each numpy
+        # reduction, and it reads a large matrix once instead of twice
         bounds = finite_range(arr.reshape(-1))      # a view
         if bounds is not None:
             return bounds
