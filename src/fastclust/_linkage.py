@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ._checks import finite_range
 from ._distance import (_pdist_checked, as_observations, check_metric, condensed_from_square,
                         pdist)
 from ._generic import generic_linkage
@@ -308,12 +309,11 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         dists = pdist(X, name, workers=workers)
     else:                               # X passed as_observations: pdist need not check it again
         dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, workers=workers)
-    lo, hi = float(dists.min()), float(dists.max())     # n >= 2: not empty
-    if math.isinf(hi):
-        k = int(np.argmax(dists))
-        raise ValueError(f"the distances between the observations in `y` overflow: "
-                         f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    if finite_range(dists) is None:     # an overflow (inf) or an undefined distance (NaN)
+        if math.isinf(float(dists.max())):
+            k = int(np.argmax(dists))
+            raise ValueError(f"the distances between the observations in `y` overflow: "
+                             f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
         check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     return dists, X.shape[0], squared, scale
 
