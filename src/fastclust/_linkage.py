@@ -71,7 +71,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         in O(n log n)-ish time and O(n d) memory, without the n^2 matrix;
         'matrix' computes the condensed matrix and runs the O(n^2) kernel.
         Both give the same Z bit for bit. 'auto' takes the KD-tree where it
-        was measured faster: d <= 8, or d <= 12 and n >= 5000. For other
+        was measured faster: d <= 4 and n >= 800, d <= 8 and n >= 2000, or
+        d <= 12 and n >= 5000. For other
         input, methods and metrics only 'auto' and 'matrix' are accepted.
 
     Returns
@@ -102,8 +103,9 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     -----
     Algorithms (Muellner 2011):
 
-    - single: minimum spanning tree by Boruvka rounds, each a sequential pass
-      over the condensed matrix, finished on a small contracted matrix;
+    - single: minimum spanning tree; up to n = 1024 by Prim on the condensed
+      matrix (one thread, O(n^2)), above by Boruvka rounds, each a sequential
+      pass over the condensed matrix, finished on a small contracted matrix;
       O(n^2 log n) worst case, a handful of passes in practice; O(n) extra memory.
     - complete, average, weighted, ward: nearest-neighbour chain with
       Lance-Williams updates in place; O(n^2) time.
