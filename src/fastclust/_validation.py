@@ -34,9 +34,10 @@ def check_method(method) -> MethodSpec:
     return METHODS[method.lower()]
 
 
-# Below this much work (condensed entries, or pairs times features) one thread
-# was faster: starting a parallel region costs more than it saves.
-SERIAL_WORK = 1 << 15
+# Below this much work (condensed entries, or pairs times features; ~0.1 ms)
+# one thread: a parallel region saved at most ~20 us there on a quiet machine,
+# and stalled for milliseconds when another process held a core.
+SERIAL_WORK = 1 << 18
 
 
 def resolve_workers(workers, work: int | None = None) -> int:
