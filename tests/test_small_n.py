@@ -107,3 +107,25 @@ def test_tiny_work_runs_on_one_thread():
     assert resolve_workers(2, SERIAL_WORK) == resolve_workers(2)
     with pytest.raises(ValueError, match="`workers` must be None, -1 or a positive integer"):
         resolve_workers(0, 45)
+
+
+@pytest.mark.parametrize("size", (1, 2, 3, 5, 7, 8, 9, 16, 17, 4097))
+@pytest.mark.parametrize("dtype", (np.float64, np.float32))
+def test_check_finite_one_pass_and_numpy_agree(size, dtype, rng):
+    """float64 arrays are checked in one pass (finite_range), others by numpy: same
+    bounds as numpy's min and max, same errors, wherever the bad entry is."""
+    from fastclust._checks import finite_range
+    from fastclust._validation import check_finite
+
+    y = rng.normal(size=size).astype(dtype)
+    assert check_finite(y, "y") == (float(y.min()), float(y.max()))
+    assert check_finite(y.reshape(1, -1), "y") == (float(y.min()), float(y.max()))
+    assert finite_range(y) == (float(y.min()), float(y.max()))
+    for where in sorted({0, size // 2, size - 1}):
+        for bad in (np.nan, np.inf, -np.inf):
+            z = y.copy()
+            z[where] = bad
+            assert finite_range(z) is None
+            with pytest.raises(ValueError, match=rf"`y` must contain only finite values; "
+                                                 rf"entry \[{where}\] is {bad}\."):
+                check_finite(z, "y")

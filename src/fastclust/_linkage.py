@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ._checks import finite_range
 from ._distance import (_pdist_checked, as_observations, check_metric, condensed_from_square,
                         pdist)
 from ._generic import generic_linkage
@@ -81,7 +82,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         in O(n log n)-ish time and O(n d) memory, without the n^2 matrix;
         'matrix' computes the condensed matrix and runs the O(n^2) kernel.
         Both give the same Z bit for bit. 'auto' takes the KD-tree where it
-        was measured faster: d <= 8, or d <= 12 and n >= 5000. For other
+        was measured faster: d <= 4 and n >= 800, d <= 8 and n >= 2000, or
+        d <= 12 and n >= 5000. For other
         input, methods and metrics only 'auto' and 'matrix' are accepted.
 
     layout : {'auto', 'square', 'condensed'}, default='auto'
@@ -125,8 +127,9 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     -----
     Algorithms (Muellner 2011):
 
-    - single: minimum spanning tree by Boruvka rounds, each a sequential pass
-      over the condensed matrix, finished on a small contracted matrix;
+    - single: minimum spanning tree; up to n = 1024 by Prim on the condensed
+      matrix (one thread, O(n^2)), above by Boruvka rounds, each a sequential
+      pass over the condensed matrix, finished on a small contracted matrix;
       O(n^2 log n) worst case, a handful of passes in practice; O(n) extra memory.
     - complete, average, weighted, ward: nearest-neighbour chain with
       Lance-Williams updates; O(n^2) time. On the square layout (see
@@ -357,12 +360,11 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
     else:                               # X passed as_observations: pdist need not check it again
         dists = _pdist_checked(X, "sqeuclidean" if squared else name, {}, out=out,
                                workers=workers)
-    lo, hi = float(dists.min()), float(dists.max())     # n >= 2: not empty
-    if math.isinf(hi):
-        k = int(np.argmax(dists))
-        raise ValueError(f"the distances between the observations in `y` overflow: "
-                         f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
-    if not (math.isfinite(lo) and math.isfinite(hi)):
+    if finite_range(dists) is None:     # an overflow (inf) or an undefined distance (NaN)
+        if math.isinf(float(dists.max())):
+            k = int(np.argmax(dists))
+            raise ValueError(f"the distances between the observations in `y` overflow: "
+                             f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
         check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     if square:
         return _Deferred(dists, workspace, 1.0), n, squared, scale

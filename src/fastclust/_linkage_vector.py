@@ -72,7 +72,8 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         metric); 'kdtree' builds the Euclidean minimum spanning tree with a
         KD-tree (metric='euclidean' only), in about O(n log n) time for
         low-dimensional data. 'auto' picks 'kdtree' for Euclidean data with
-        d <= 8, or d <= 12 and n >= 5000, else 'prim'. Both give the same Z.
+        d <= 4 and n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 5000,
+        else 'prim'. Both give the same Z.
         Other methods accept only 'auto'.
 
     Returns

@@ -170,6 +170,11 @@ cdef Params make_params(int metric, double p, const double[::1] w, const double[
 
 def row_norms(const floating[:, ::1] X, int metric, const double[::1] w):
     """Euclidean (weighted if w) norms of the rows for cosine; ones otherwise."""
+    return np.asarray(norms_of_rows(X, metric, w))
+
+
+cdef double[::1] norms_of_rows(const floating[:, ::1] X, int metric, const double[::1] w):
+    """row_norms for the kernels: no Python call, no conversion back to an array."""
     cdef index_t i, k, n = X.shape[0], d = X.shape[1]
     cdef double acc, x
     cdef double[::1] norms = np.ones(max(n, 1))
@@ -183,7 +188,7 @@ def row_norms(const floating[:, ::1] X, int metric, const double[::1] w):
                 else:
                     acc = acc + x * x
             norms[i] = sqrt(acc)
-    return np.asarray(norms)
+    return norms
 
 
 def transposed_for_rows(X, int metric, w):
@@ -225,7 +230,7 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
         VI = np.empty((0, 0))
     cdef index_t n = X.shape[0], d = X.shape[1], lo, hi, chunk, n_chunks, work, per_pair
     cdef int interrupted = 0
-    cdef double[::1] norms = row_norms(X, metric, w)
+    cdef double[::1] norms = norms_of_rows(X, metric, w)
     cdef Params prm = make_params(metric, p, w, V, VI, log_base)
     cdef const double[:, ::1] XT_view
     cdef const double* XT = NULL
@@ -288,8 +293,8 @@ def cdist_rect(const floating[:, ::1] XA,      # in: (nA, d) observations
     cdef index_t nA = XA.shape[0], nB = XB.shape[0], d = XA.shape[1]
     cdef index_t lo, hi, chunk, n_chunks, work, per_pair
     cdef int interrupted = 0
-    cdef double[::1] norms_a = row_norms(XA, metric, w)
-    cdef double[::1] norms_b = row_norms(XB, metric, w)
+    cdef double[::1] norms_a = norms_of_rows(XA, metric, w)
+    cdef double[::1] norms_b = norms_of_rows(XB, metric, w)
     cdef Params prm = make_params(metric, p, w, V, VI, log_base)
     cdef const double[:, ::1] XT_view
     cdef const double* XT = NULL

@@ -342,7 +342,7 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
     cdef index_t[::1] parent
     cdef prim_key[::1] rest
     cdef index_t[::1] edge_k = np.empty(n, dtype=np.intp)
-    cdef index_t[::1] scratch_k = np.empty(n, dtype=np.intp)
+    cdef index_t[::1] scratch_k
     cdef double[::1] scratch_d
     cdef double[::1] col_d, row_d
     cdef index_t[::1] col_k, row_k
@@ -363,6 +363,7 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
     else:
         comp = np.arange(n, dtype=np.intp)
         parent = np.arange(n, dtype=np.intp)
+        scratch_k = np.empty(n, dtype=np.intp)
     if c > contract_at:
         col_d = np.empty(workers * n)
         col_k = np.empty(workers * n, dtype=np.intp)
