@@ -450,20 +450,30 @@ cdef int build_square(const double* y, index_t n, double scale, bint square, dou
                       bint in_place, int workers) noexcept nogil:
     """Fill D (n x n) from the condensed y; see fc_square_upper_rows.
 
-    The upper parts of an `in_place` build (y inside D) are made on one
-    thread, in row order; the rest is shared between `workers` threads, in
-    one parallel region per phase: a thread that the system does not run at
-    once costs one wait at the end of the phase, not one per block. The
-    calling thread checks for Ctrl-C every BUILD_BLOCKS blocks it builds.
+    On one thread, block by block of rows: its upper parts, then its lower
+    parts while its rows are still in cache. An `in_place` build (y inside D)
+    must go that way, in order. Otherwise, with more `workers`, every upper
+    part first and then every lower part, each phase shared between the
+    threads in one parallel region (a thread that the system does not run at
+    once costs one wait per phase, not one per block). The calling thread
+    checks for Ctrl-C every BUILD_BLOCKS blocks it builds.
     """
     cdef index_t blk, i0, i1, n_blocks = (n + ROW_BLOCK - 1) // ROW_BLOCK
-    cdef int phase, threads
+    cdef int phase, threads = 1 if in_place or n < PARALLEL_BUILD_MIN_N else workers
     cdef int interrupted = 0
     cdef int* stop = &interrupted     # shared between the threads (a pointer: not private)
     cdef index_t done_here = 0
     cdef index_t* counted = &done_here
+    if threads == 1:
+        for blk in range(n_blocks):
+            i0 = blk * ROW_BLOCK
+            i1 = i0 + ROW_BLOCK if i0 + ROW_BLOCK < n else n
+            fc_square_upper_rows(y, n, i0, i1, scale, square, D)
+            fc_square_lower_rows(n, i0, i1, D)
+            if blk % BUILD_BLOCKS == 0 and signals_pending():
+                return STATUS_INTERRUPTED
+        return STATUS_OK
     for phase in range(2):
-        threads = 1 if (phase == 0 and in_place) or n < PARALLEL_BUILD_MIN_N else workers
         for blk in prange(n_blocks, schedule='dynamic', num_threads=threads):
             if stop[0]:
                 continue
