@@ -380,7 +380,7 @@ def test_linkage_kdtree_errors_for_condensed_input_and_bad_values(rng):
     with pytest.raises(ValueError, match="got a condensed distance matrix"):
         fastclust.linkage(y, "single", algorithm="kdtree")
     with pytest.raises(ValueError, match="`algorithm` must be one of 'auto', 'matrix', "
-                                         "'kdtree'; got 'prim'"):
+                                         "'kdtree', 'centroids'; got 'prim'"):
         fastclust.linkage(y, "single", algorithm="prim")
 
 

@@ -244,7 +244,7 @@ def test_auto_layout_rule(square_calls, monkeypatch, rng):
     fastclust.linkage(large.copy(), "average", preserve_input=False)
     assert len(square_calls) == 1                      # in place: no n^2 allocation
     X = rng.normal(size=(_linkage.SQUARE_MIN_N, 2))
-    fastclust.linkage(X, "ward")
+    fastclust.linkage(X, "average")
     assert len(square_calls) == 2                      # observations: square
     fastclust.linkage(large, "centroid")
     assert len(square_calls) == 2

@@ -9,7 +9,8 @@ from ._checks import finite_range
 from ._distance import (_pdist_checked, as_observations, check_metric, condensed_from_square,
                         pdist)
 from ._generic import generic_linkage
-from ._linkage_vector import _kdtree_pays_off, _kdtree_single, _overflow_scale
+from ._linkage_vector import (_centroid_linkage, _centroids_pay_off, _kdtree_pays_off,
+                              _kdtree_single, _overflow_scale)
 from ._methods import MethodSpec
 from ._mst import mst_linkage
 from ._nn_chain import nn_chain_linkage, nn_chain_square_linkage
@@ -76,15 +77,21 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         and distances from observations are computed in parallel; the other
         methods run on one thread (their steps are too short to share
         robustly). The result does not depend on `workers`.
-    algorithm : {'auto', 'matrix', 'kdtree'}, default='auto'
-        For single linkage of observations with the Euclidean metric:
-        'kdtree' builds the minimum spanning tree with a KD-tree (Boruvka),
-        in O(n log n)-ish time and O(n d) memory, without the n^2 matrix;
-        'matrix' computes the condensed matrix and runs the O(n^2) kernel.
-        Both give the same Z bit for bit. 'auto' takes the KD-tree where it
-        was measured faster: d <= 4 and n >= 800, d <= 8 and n >= 2000, or
-        d <= 12 and n >= 5000. For other
-        input, methods and metrics only 'auto' and 'matrix' are accepted.
+    algorithm : {'auto', 'matrix', 'kdtree', 'centroids'}, default='auto'
+        How Z is computed from observations with the Euclidean metric.
+        'matrix' computes the distances and runs the matrix kernel (the only
+        path for condensed input, other metrics and the other methods).
+        For single linkage, 'kdtree' builds the minimum spanning tree with a
+        KD-tree (Boruvka), in O(n log n)-ish time and O(n d) memory, the same
+        Z bit for bit; 'auto' takes it where it was measured faster: d <= 4
+        and n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 5000. For
+        'ward', 'centroid' and 'median', 'centroids' runs the algorithms of
+        :func:`linkage_vector` on cluster centroids and sizes: Theta(n^2 d)
+        time, Theta(n d) memory, no n^2 array at any point; the same merges
+        as the matrix path on tie-free data, heights equal to rounding (the
+        formulas differ), and ties broken by the same rule up to that
+        rounding. 'auto' takes it where it was measured faster: n >= 1000
+        and d <= 16, or n >= 4000 and d <= 32.
 
     layout : {'auto', 'square', 'condensed'}, default='auto'
         The working layout of the complete, average, weighted and ward
@@ -196,8 +203,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     if optimal_ordering and not preserve_input:
         # the ordering needs the distances after the kernel has used them as workspace
         preserve_input = True
-    if algorithm not in ("auto", "matrix", "kdtree"):
-        raise ValueError(f"`algorithm` must be one of 'auto', 'matrix', 'kdtree'; "
+    if algorithm not in ("auto", "matrix", "kdtree", "centroids"):
+        raise ValueError(f"`algorithm` must be one of 'auto', 'matrix', 'kdtree', 'centroids'; "
                          f"got {algorithm!r}.")
     if layout not in LAYOUTS:
         raise ValueError(f"`layout` must be one of 'auto', 'square', 'condensed'; "
@@ -207,6 +214,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
                          f"'weighted' and 'ward'; got method={spec.name!r}.")
     if algorithm != "matrix":
         Z = _single_by_kdtree(y, spec, metric, algorithm, workers)
+        if Z is None:
+            Z = _by_centroids(y, spec, metric, algorithm, workers)
         if Z is not None:
             if optimal_ordering and Z.shape[0] > 1:
                 from ._ordering import optimal_leaf_ordering
@@ -256,6 +265,34 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
             return None
     warn_if_square_distance_matrix(X)
     return _kdtree_single(X, "euclidean", None, workers)
+
+
+def _by_centroids(y, spec: MethodSpec, metric, algorithm: str, workers):
+    """Z by the centroid algorithms (ward, centroid, median on Euclidean
+    observations) where they pay off or are asked for, else None."""
+    def not_applicable(why):
+        if algorithm == "centroids":
+            raise ValueError(f"`algorithm='centroids'` needs method='ward', 'centroid' or "
+                             f"'median' on observations with metric='euclidean'; {why}.")
+        return None
+
+    if algorithm == "kdtree" or spec.name not in ("ward", "centroid", "median"):
+        return not_applicable(f"got method={spec.name!r}")
+    if callable(metric) or not isinstance(metric, str):
+        return not_applicable("got a callable metric")
+    if metric.lower() == "precomputed" or check_metric(metric) != "euclidean":
+        return not_applicable(f"got metric={metric!r}")
+    if isinstance(y, np.ndarray) and y.ndim != 2:
+        return not_applicable("got a condensed distance matrix")   # before any conversion
+    arr = as_float_array(y, "y")
+    if arr.ndim != 2:
+        return not_applicable("got a condensed distance matrix")
+    if algorithm == "auto" and not _centroids_pay_off(*arr.shape):
+        return None                  # the matrix path checks X itself
+    X = as_observations(arr, "y")
+    check_n(X.shape[0])
+    warn_if_square_distance_matrix(X)
+    return _centroid_linkage(X, spec, workers)
 
 
 def _original_distances(y, dists, spec: MethodSpec, squared: bool):

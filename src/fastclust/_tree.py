@@ -872,7 +872,11 @@ def fclusterdata(X, t, criterion="inconsistent", metric="euclidean", depth=2, me
     from ._linkage import linkage
 
     obs = as_observations(X, "X")
-    Z = linkage(pdist(obs, metric=metric), method=method)
+    if isinstance(metric, str) and metric == "euclidean":
+        Z = linkage(obs, method=method)     # linkage's dispatch picks the fastest path
+    else:
+        # SciPy's contract: any metric with any method, through the condensed matrix
+        Z = linkage(pdist(obs, metric=metric), method=method)
     if R is None:
         R = inconsistent(Z, depth)
     return fcluster(Z, t, criterion=criterion, depth=depth, R=R)
