@@ -403,3 +403,55 @@ def test_ward_near_ties_keep_the_chains_tree(rng):
         Z = fastclust.linkage_vector(X, "ward")
         assert tree_of_Z(Z) == tree_of_merges(a, b, n), X.tolist()
         assert fastclust.is_monotonic(Z)
+
+
+@pytest.mark.parametrize("metric", ["jaccard", "dice", "sokalsneath"])
+def test_all_zero_rows_are_identical_for_linkage_vector(metric, rng):
+    """fastcluster's definition: two all-zero rows are at distance 0 (pdist keeps
+    SciPy's NaN or error there); Z equals linkage() on the matrix with those
+    pairs set to 0, and its heights equal fastcluster's."""
+    import warnings
+
+    for trial in range(30):
+        n = int(rng.integers(2, 40))
+        X = rng.random((n, 6)) < 0.3
+        X[rng.random(n) < 0.4] = False
+        if trial == 0:
+            X[:] = False                        # every row zero
+        Z = fastclust.linkage_vector(X.astype(float), "single", metric)
+        zero = ~X.any(axis=1)
+        y = np.empty(n * (n - 1) // 2)
+        k = 0
+        for i in range(n):
+            for j in range(i + 1, n):
+                if zero[i] and zero[j]:
+                    y[k] = 0.0
+                else:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        y[k] = fastclust.pdist(X[[i, j]].astype(float), metric)[0]
+                k += 1
+        np.testing.assert_array_equal(Z, fastclust.linkage(y, "single"))
+        try:
+            import fastcluster
+        except ImportError:
+            continue
+        R = fastcluster.linkage_vector(X, "single", metric)
+        np.testing.assert_array_equal(np.sort(Z[:, 2]), np.sort(R[:, 2]))
+
+
+def test_nan_distances_are_value_and_floating_point_errors(rng):
+    """SciPy raises ValueError, fastcluster FloatingPointError: NonFiniteError is both."""
+    y = fastclust.pdist(rng.random((5, 2)))
+    y[3] = np.nan
+    for catch in (ValueError, FloatingPointError, fastclust.NonFiniteError):
+        with pytest.raises(catch, match=r"`y` must contain only finite values; entry \[3\]"):
+            fastclust.linkage(y, "average")
+    X = rng.random((5, 3))
+    X[0] = 0.0
+    for catch in (ValueError, FloatingPointError):
+        with pytest.raises(catch, match="cosine"):
+            fastclust.linkage_vector(X, "single", "cosine")
+    X[0, 0] = np.nan
+    with pytest.raises(FloatingPointError, match=r"`X` must contain only finite values"):
+        fastclust.linkage_vector(X, "ward")

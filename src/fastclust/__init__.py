@@ -16,7 +16,7 @@ from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, 
                     is_isomorphic, is_monotonic, is_valid_im, is_valid_linkage, leaders,
                     leaves_list, maxdists, maxinconsts, maxRstat, num_obs_linkage,
                     to_mlab_linkage, to_tree)
-from ._validation import ClusterWarning
+from ._validation import ClusterWarning, NonFiniteError
 from .estimator import HierarchicalClustering
 
 __version__ = "0.1.0.dev0"
@@ -26,6 +26,7 @@ __all__ = [
     "ClusterWarning",
     "DisjointSet",
     "HierarchicalClustering",
+    "NonFiniteError",
     "agglomerative_coefficient",
     "average",
     "bisecting",

@@ -16,7 +16,7 @@ from ._mst import mst_linkage
 from ._nn_chain import nn_chain_linkage, nn_chain_square_linkage
 from ._progress import STAGE_MERGES, current
 from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
-from ._validation import (as_float_array, available_memory, check_finite, check_memory,
+from ._validation import (NonFiniteError, as_float_array, available_memory, check_finite, check_memory,
                           check_method, check_n, square_safe_scale,
                           num_obs_condensed, raise_for_status, resolve_workers,
                           warn_if_square_distance_matrix)
@@ -115,6 +115,9 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
 
     Raises
     ------
+    NonFiniteError
+        For NaN or infinite input or distances: both a ValueError (SciPy's
+        contract) and a FloatingPointError (fastcluster's).
     ValueError
         For a wrong length or shape, NaN, infinite or negative distances, fewer
         than 2 observations, an unknown method or metric, or 'ward' /
@@ -400,7 +403,7 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
     if finite_range(dists) is None:     # an overflow (inf) or an undefined distance (NaN)
         if math.isinf(float(dists.max())):
             k = int(np.argmax(dists))
-            raise ValueError(f"the distances between the observations in `y` overflow: "
+            raise NonFiniteError(f"the distances between the observations in `y` overflow: "
                              f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
         check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     if square:

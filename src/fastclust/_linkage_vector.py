@@ -11,8 +11,8 @@ import numpy as np
 from ._distance import METRICS, _prepare, as_observations, check_metric
 from ._methods import CENTROID, MEDIAN, WARD
 from ._relabel import ORDER_AS_MADE, ORDER_GREEDY, ORDER_KRUSKAL, linkage_from_merges
-from ._validation import (check_method, check_n, raise_for_status, resolve_workers,
-                          square_safe_scale)
+from ._validation import (NonFiniteError, check_method, check_n, raise_for_status,
+                          resolve_workers, square_safe_scale)
 
 __all__ = ["linkage_vector"]
 
@@ -55,7 +55,9 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         'sokalmichener' (the Hamming distance of the Boolean conversion of
         `X`), or a callable ``metric(u, v) -> float`` (called in Python on
         every pair: slow). 'ward', 'centroid' and 'median' require
-        'euclidean'.
+        'euclidean'. As in fastcluster, 'jaccard', 'dice' and 'sokalsneath'
+        put two all-zero rows at distance 0 (identical vectors), where
+        :func:`pdist` keeps SciPy's values (0, NaN and an error).
     extraarg : optional
         The metric's parameter, as in fastcluster: the exponent ``p`` of
         'minkowski' (``numpy.inf`` gives 'chebyshev'), the variances ``V``
@@ -83,6 +85,10 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
 
     Raises
     ------
+    NonFiniteError
+        Both a ValueError (SciPy's contract) and a FloatingPointError
+        (fastcluster's): for NaN or infinite entries of `X`, or a distance
+        that comes out NaN or infinite (see below).
     ValueError
         If `X` is not 2-D, has NaN or infinite entries or fewer than 2 rows;
         for an unknown or unsupported method or metric (including a
@@ -206,6 +212,8 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         if boolean_hamming or METRICS[name].boolean:
             # fastcluster converts X to bool for these; float32 holds 0 and 1 exactly
             X = (X != 0).astype(np.float32)
+            if name in _ZERO_ROWS_IDENTICAL:
+                return _single_with_zero_rows_identical(X, name, extraarg, workers)
         return _single_prim(X, name, extraarg, workers)
     if extraarg is not None:
         raise ValueError(f"`extraarg` must be None for metric='euclidean'; got {_short(extraarg)}.")
@@ -314,6 +322,11 @@ def _metric_kwargs(name: str, extraarg, d: int) -> dict:
 
 
 def _single_prim(X, name: str, extraarg, workers):
+    return _tree_to_Z(*_prim_edges(X, name, extraarg, workers), X.shape[0])
+
+
+def _prim_edges(X, name: str, extraarg, workers):
+    """The minimum spanning tree's edges (lengths, i, j) by Prim on the fly."""
     from ._metrics import row_norms
     from ._vector import prim_linkage, prim_rows_linkage
 
@@ -339,7 +352,7 @@ def _single_prim(X, name: str, extraarg, workers):
         norms = row_norms(X, code, np.empty(0))
         if code == METRICS["cosine"].code and not norms.all():
             i = int(np.flatnonzero(norms == 0)[0])
-            raise ValueError(_not_finite_message(name, *((0, 1) if i == 0 else (0, i))))
+            raise NonFiniteError(_not_finite_message(name, *((0, 1) if i == 0 else (0, i))))
         XT = np.empty((d, n), dtype=X.dtype)
         status = prim_rows_linkage(X, XT, code, norms, edge_d, edge_i, edge_j,
                                    resolve_workers(workers), progress=_merge_counters())
@@ -349,17 +362,17 @@ def _single_prim(X, name: str, extraarg, workers):
                 edge_d /= scale                # exact: a power of two (twice, not by
                                                # scale^2, which can underflow)
         if not np.isfinite(edge_d).all():
-            raise ValueError(f"`X` has entries up to {float(np.max(np.abs(X / scale))):.3g} "
+            raise NonFiniteError(f"`X` has entries up to {float(np.max(np.abs(X / scale))):.3g} "
                              f"in magnitude: its {name} distances overflow float64.")
-        return _tree_to_Z(edge_d, edge_i, edge_j, n)
+        return edge_d, edge_i, edge_j
     norms = row_norms(X, code, args.get("w", np.empty(0)))
     bad = np.full(2, -1, dtype=np.intp)
     status = prim_linkage(X, code, p, norms, edge_d, edge_i, edge_j, bad,
                           resolve_workers(workers), progress=_merge_counters(), **args)
     if status == STATUS_NOT_FINITE:
-        raise ValueError(_not_finite_message(name, int(bad[0]), int(bad[1])))
+        raise NonFiniteError(_not_finite_message(name, int(bad[0]), int(bad[1])))
     raise_for_status(status, "linkage_vector single")
-    return _tree_to_Z(edge_d, edge_i, edge_j, n)
+    return edge_d, edge_i, edge_j
 
 
 def _merge_counters():
@@ -373,6 +386,39 @@ def _not_finite_message(name: str, i: int, j: int) -> str:
     return (f"The {name} distance between observations {i} and {j} of `X` is NaN or "
             f"infinite; single linkage needs finite distances (the cosine and correlation "
             f"distances are undefined for a zero or constant row).")
+
+
+# Metrics that pdist (like SciPy) leaves undefined (NaN, or an error) between two
+# all-zero rows, and that fastcluster's linkage_vector defines as 0 there:
+# identical vectors.
+_ZERO_ROWS_IDENTICAL = ("jaccard", "dice", "sokalsneath")
+
+
+def _single_with_zero_rows_identical(X, name: str, extraarg, workers):
+    """Single linkage of Boolean rows where two all-zero rows are at distance 0.
+
+    Between a zero row and any other row these metrics are defined (1), so the
+    zero rows after the first are left out of Prim and joined to the first by
+    edges of length 0: the spanning tree Kruskal's (distance, i, j) order picks,
+    since the first zero row wins every tie against the others.
+    """
+    zero = np.flatnonzero(~X.any(axis=1))
+    n = X.shape[0]
+    if zero.size < 2:
+        return _single_prim(X, name, extraarg, workers)
+    keep = np.ones(n, dtype=bool)
+    keep[zero[1:]] = False
+    kept = np.flatnonzero(keep)
+    edge_d = np.zeros(n - 1)
+    edge_i = np.empty(n - 1, dtype=np.intp)
+    edge_j = np.empty(n - 1, dtype=np.intp)
+    star = zero.size - 1
+    edge_i[:star], edge_j[:star] = zero[0], zero[1:]
+    if kept.size > 1:
+        # kept is increasing, so the edges' (i, j) order survives the renumbering
+        d, i, j = _prim_edges(np.ascontiguousarray(X[kept]), name, extraarg, workers)
+        edge_d[star:], edge_i[star:], edge_j[star:] = d, kept[i], kept[j]
+    return _tree_to_Z(edge_d, edge_i, edge_j, n)
 
 
 def _tree_to_Z(edge_d, edge_i, edge_j, n):

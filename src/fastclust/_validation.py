@@ -26,6 +26,24 @@ class ClusterWarning(UserWarning):
     """Warning about input that is probably not what the caller meant (as in SciPy)."""
 
 
+class NonFiniteError(ValueError, FloatingPointError):
+    """A NaN or infinite value in the input, or a distance that comes out NaN or infinite.
+
+    Both a ValueError, which SciPy raises for it, and a FloatingPointError,
+    which fastcluster raises: code written for either catches it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import fastclust
+    >>> try:
+    ...     fastclust.linkage([1.0, np.nan, 2.0])
+    ... except FloatingPointError as exc:
+    ...     print(exc)
+    `y` must contain only finite values; entry [1] is nan.
+    """
+
+
 def check_method(method) -> MethodSpec:
     """Return the MethodSpec for `method`, or raise ValueError listing the valid names."""
     if not isinstance(method, str) or method.lower() not in METHODS:
@@ -84,7 +102,7 @@ def as_float_array(y, name: str) -> np.ndarray:
 
 
 def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
-    """Raise ValueError naming the first NaN or infinite entry of `arr`.
+    """Raise NonFiniteError naming the first NaN or infinite entry of `arr`.
 
     The minimum and maximum show infinities and NaN is looked for on the way,
     so the check allocates nothing: np.isfinite(arr) would need n^2/2 bytes
@@ -106,7 +124,8 @@ def check_finite(arr: np.ndarray, name: str) -> tuple[float, float] | None:
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = ", ".join(str(int(i)) for i in bad)
         value = arr[tuple(bad)]
-        raise ValueError(f"`{name}` must contain only finite values; entry [{where}] is {value}.")
+        raise NonFiniteError(f"`{name}` must contain only finite values; "
+                             f"entry [{where}] is {value}.")
     return lo, hi
 
 
