@@ -566,3 +566,12 @@ def test_cut_accepts_lists_and_numpy_scalars():
     np.testing.assert_array_equal(cut_by_count(Z, np.int64(2)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, np.float32(1.0)), [0, 0, 1])
     np.testing.assert_array_equal(cut_by_height(Z, 5), [0, 0, 0])
+
+
+@pytest.mark.parametrize("layout", ["square", "condensed"])
+def test_nn_chain_layouts_report_progress(layout, rng):
+    from fastclust._progress import Progress, reporting
+    counters = Progress()
+    with reporting(counters):
+        fastclust.linkage(rng.random(300 * 299 // 2), "ward", layout=layout)
+    assert counters.snapshot() == ("merges", 1.0)

@@ -73,9 +73,10 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         either way.
     workers : int, optional
         Threads for the kernels; None or -1 means all available CPUs (or
-        ``OMP_NUM_THREADS``). Single linkage shares each pass over the matrix
-        and distances from observations are computed in parallel; the other
-        methods run on one thread (their steps are too short to share
+        ``OMP_NUM_THREADS``). Single linkage shares each pass over the matrix,
+        distances from observations are computed in parallel, and so is the
+        n x n matrix of layout='square' (from n = 4096); the merge steps of
+        the other methods run on one thread (they are too short to share
         robustly). The result does not depend on `workers`.
     algorithm : {'auto', 'matrix', 'kdtree', 'centroids'}, default='auto'
         How Z is computed from observations with the Euclidean metric.
