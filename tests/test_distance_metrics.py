@@ -315,3 +315,20 @@ def test_linkage_with_callable_and_boolean(rng):
         fastclust.linkage(X, "ward", metric=l1)
     with pytest.raises(ValueError, match=r"`method='centroid'` requires the Euclidean metric"):
         fastclust.linkage(X, "centroid", metric="canberra")
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "sqeuclidean", "cityblock", "chebyshev",
+                                    "cosine", "braycurtis", "canberra"])
+@pytest.mark.parametrize("d", [65, 200, 700])
+def test_vectorised_rows_beyond_64_dimensions(rng, metric, d):
+    """Above 64 dimensions the rows take the vectorised kernel too, column tile by
+    column tile (tiles of 64 columns at d = 700): the scalar formula's bits."""
+    n = 150
+    X = rng.normal(size=(n, d))
+    ones = np.ones(d)
+    y = fastclust.pdist(X, metric)
+    np.testing.assert_array_equal(y, fastclust.pdist(X, metric, w=ones))
+    np.testing.assert_array_equal(y, fastclust.pdist(X, metric, workers=1))
+    np.testing.assert_array_equal(fastclust.cdist(X, X[:70], metric),
+                                  fastclust.cdist(X, X[:70], metric, w=ones))
+    assert_close(y, distance.pdist(X, metric))

@@ -81,6 +81,14 @@ cdef inline void metric_row(int metric, const double* xi, double norm_i, const d
         fc_metric_row_f32(metric, xi, XT, ld, j0, j1, d, out)
 
 
+# Coordinates of the row being computed are widened to double on the stack up
+# to this many, in a heap buffer beyond.
+cdef enum:
+    XI_ON_STACK = 64
+    XT_TILE_BYTES = 1 << 18     # a tile of the transposed observations: half of L2
+    PDIST_ROW_GROUP = 8         # rows a thread takes at once (they share each tile)
+
+
 cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_t hi,
                      const Params* prm, const double* norms, const double* XT,
                      out_t* out) noexcept nogil:
@@ -92,15 +100,32 @@ cdef void pdist_rows(const floating* X, index_t n, index_t d, index_t lo, index_
     mahalanobis rows take the vectorised kernel (same operations, same order,
     so the same bits as the scalar loop).
     """
-    cdef index_t i, j, base
+    cdef index_t i, j, base, j0, j1, tile
     cdef double* scratch = NULL
-    cdef double xi[64]
-    if XT != NULL:                   # the vectorised rows (unweighted, d <= 64)
+    cdef double* xs
+    if XT != NULL:                   # the vectorised rows (unweighted)
+        # The rows take the columns tile by tile, each tile of XT small enough to
+        # stay in L2 while every row uses it: reading all of XT once per row
+        # would be limited by the bandwidth of the outer caches at large d.
+        xs = <double*> malloc((hi - lo) * d * sizeof(double))
+        if xs == NULL:               # out of memory ((hi - lo) d doubles): leave NaN
+            for i in range(lo, hi):
+                for j in range(i + 1, n):
+                    out[row_base(n, i) + j] = NAN
+            return
         for i in range(lo, hi):
             for j in range(d):
-                xi[j] = X[i * d + j]
-            metric_row(prm.metric, xi, norms[i], XT, n, i + 1, n, d, norms, prm,
-                       out + row_base(n, i))
+                xs[(i - lo) * d + j] = X[i * d + j]
+        tile = max(64, XT_TILE_BYTES // (8 * d)) // 16 * 16
+        j0 = lo + 1
+        while j0 < n:
+            j1 = j0 + tile if j0 + tile < n else n
+            for i in range(lo, hi):
+                if j1 > i + 1:
+                    metric_row(prm.metric, xs + (i - lo) * d, norms[i], XT, n,
+                               max(j0, i + 1), j1, d, norms, prm, out + row_base(n, i))
+            j0 = j1
+        free(xs)
         return
     if prm.metric == METRIC_MAHALANOBIS:
         scratch = <double*> malloc(d * sizeof(double))
@@ -129,13 +154,23 @@ cdef void cdist_rows(const floating* XA, const floating* XB, index_t nB, index_t
                      const double* norms_b, const double* XT, out_t* out) noexcept nogil:
     cdef index_t i, j
     cdef double* scratch = NULL
-    cdef double xi[64]
+    cdef double xi_short[XI_ON_STACK]
+    cdef double* xi = xi_short
     if XT != NULL:
+        if d > XI_ON_STACK:
+            xi = <double*> malloc(d * sizeof(double))
+            if xi == NULL:           # out of memory (d doubles): leave NaN
+                for i in range(lo, hi):
+                    for j in range(nB):
+                        out[i * nB + j] = NAN
+                return
         for i in range(lo, hi):
             for j in range(d):
                 xi[j] = XA[i * d + j]
             metric_row(prm.metric, xi, norms_a[i], XT, nB, 0, nB, d, norms_b, prm,
                        out + i * nB)
+        if xi != xi_short:
+            free(xi)
         return
     if prm.metric == METRIC_MAHALANOBIS:
         scratch = <double*> malloc(d * sizeof(double))
@@ -194,13 +229,14 @@ cdef double[::1] norms_of_rows(const floating[:, ::1] X, int metric, const doubl
 def transposed_for_rows(X, int metric, w):
     """(d, n) float64 copy of X for the vectorised rows, or None.
 
-    Only when the CPU has AVX2, the metric is unweighted euclidean,
+    Only when the CPU has AVX2 and the metric is unweighted euclidean,
     sqeuclidean, cityblock, chebyshev, cosine (correlation too), braycurtis,
-    canberra, seuclidean or mahalanobis, and d <= 64; the copy costs n*d
-    doubles, small next to the n^2/2 output.
+    canberra, seuclidean, or mahalanobis with d <= 64 (its kernel keeps a
+    d-vector in registers); the copy costs n*d doubles, small next to the
+    n^2/2 output.
     """
-    if (not row_kernel_metric(metric) or w.shape[0] > 0 or X.shape[1] > 64
-            or not fc_have_avx2()):
+    if (not row_kernel_metric(metric) or w.shape[0] > 0 or not fc_have_avx2()
+            or (metric == METRIC_MAHALANOBIS and X.shape[1] > 64)):
         return None
     return np.ascontiguousarray(X.T, dtype=np.float64)
 
@@ -254,9 +290,10 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
             while hi < n - 1 and work < SIGNAL_CHECK_WORK:
                 work = work + (n - 1 - hi) * per_pair
                 hi = hi + 1
-            n_chunks = hi - lo
+            n_chunks = (hi - lo + PDIST_ROW_GROUP - 1) // PDIST_ROW_GROUP
             for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
-                pdist_rows(&X[0, 0], n, d, lo + chunk, lo + chunk + 1, &prm,
+                pdist_rows(&X[0, 0], n, d, lo + chunk * PDIST_ROW_GROUP,
+                           min(lo + (chunk + 1) * PDIST_ROW_GROUP, hi), &prm,
                            &norms[0], XT, &out[0])
             lo = hi
             if counters != NULL:
