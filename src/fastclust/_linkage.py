@@ -92,7 +92,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         as the matrix path on tie-free data, heights equal to rounding (the
         formulas differ), and ties broken by the same rule up to that
         rounding. 'auto' takes it where it was measured faster: n >= 1000
-        and d <= 16, or n >= 4000 and d <= 32.
+        and d <= 10, or n >= 4000 and d <= 24.
 
     layout : {'auto', 'square', 'condensed'}, default='auto'
         The working layout of the complete, average, weighted and ward

@@ -243,11 +243,11 @@ def _centroids_pay_off(n, d) -> bool:
 
     The centroid algorithms (Theta(n^2 d) time, Theta(n d) memory) against
     pdist + the matrix kernel, measured with bench/dispatch_crossover.py: at
-    n = 5000 they took 0.10-0.26x the matrix path's time for d <= 10, 0.65-0.8x
-    at d = 30, 1.4-1.6x at d = 60; at n = 1000, 0.3-0.9x for d <= 10 and
-    1.4x at d = 30; at n = 100 they break even.
+    n = 5000 and 10000 they took 0.15-0.4x the matrix path's time for
+    d <= 16, 0.55-0.67x at d = 24 and 0.8-1.04x at d = 32; at n = 1000,
+    0.44-0.9x for d <= 10 and 0.9-1.3x at d = 16; at n = 100 they break even.
     """
-    return (n >= 1000 and d <= 16) or (n >= 4000 and d <= 32)
+    return (n >= 1000 and d <= 10) or (n >= 4000 and d <= 24)
 
 
 def _kdtree_pays_off(name, extraarg, n, d) -> bool:
