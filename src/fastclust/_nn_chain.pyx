@@ -261,6 +261,7 @@ cdef enum:
     ROW_BLOCK = 32
     BUILD_BLOCKS = 4
     PARALLEL_BUILD_MIN_N = 4096
+    PAGE_DOUBLES = 512          # doubles in a 4 KiB page
 
 
 cdef struct SquareState:
@@ -459,11 +460,19 @@ cdef int build_square(const double* y, index_t n, double scale, bint square, dou
     checks for Ctrl-C every BUILD_BLOCKS blocks it builds.
     """
     cdef index_t blk, i0, i1, n_blocks = (n + ROW_BLOCK - 1) // ROW_BLOCK
+    cdef index_t page, n_pages = (n * n - n * (n - 1) // 2) // PAGE_DOUBLES
     cdef int phase, threads = 1 if in_place or n < PARALLEL_BUILD_MIN_N else workers
     cdef int interrupted = 0
     cdef int* stop = &interrupted     # shared between the threads (a pointer: not private)
     cdef index_t done_here = 0
     cdef index_t* counted = &done_here
+    if in_place and workers > 1 and n >= PARALLEL_BUILD_MIN_N:
+        # The in-place build runs on one thread, and the front of D, not yet
+        # written, is fresh memory: the first write to each page waits for the
+        # system to provide it (up to seconds a GB here). Touching those pages
+        # first from all the threads lets them wait side by side.
+        for page in prange(n_pages, schedule='static', num_threads=workers):
+            D[page * PAGE_DOUBLES] = 0.0
     if threads == 1:
         for blk in range(n_blocks):
             i0 = blk * ROW_BLOCK
