@@ -419,6 +419,11 @@ _COPY_CHUNK = 1 << 23
 def _working_copy(source, scale: float, square: bool) -> np.ndarray:
     """(source * scale), squared if asked, in a new array, made chunk by chunk
     so that Ctrl-C is acted on within a fraction of a second of arriving."""
+    if source.shape[0] <= _COPY_CHUNK:          # one call, one pass
+        if scale != 1.0:
+            work = np.multiply(source, scale)
+            return np.square(work, out=work) if square else work
+        return np.square(source) if square else source.copy()
     work = np.empty_like(source)
     for start in range(0, source.shape[0], _COPY_CHUNK):
         part = work[start:start + _COPY_CHUNK]
