@@ -91,7 +91,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         time, Theta(n d) memory, no n^2 array at any point; the same merges
         as the matrix path on tie-free data, heights equal to rounding (the
         formulas differ), and ties broken by the same rule up to that
-        rounding. 'auto' takes it where it was measured faster: n >= 1000
+        rounding. 'auto' takes it where it was measured faster: n >= 200
         and d <= 10, or n >= 4000 and d <= 24.
 
     layout : {'auto', 'square', 'condensed'}, default='auto'

@@ -245,9 +245,10 @@ def _centroids_pay_off(n, d) -> bool:
     pdist + the matrix kernel, measured with bench/dispatch_crossover.py: at
     n = 5000 and 10000 they took 0.15-0.4x the matrix path's time for
     d <= 16, 0.55-0.67x at d = 24 and 0.8-1.04x at d = 32; at n = 1000,
-    0.44-0.9x for d <= 10 and 0.9-1.3x at d = 16; at n = 100 they break even.
+    0.44-0.9x for d <= 10 and 0.9-1.3x at d = 16; at n = 300 and 600 (d = 5)
+    0.5-0.9x; at n = 100 they break even.
     """
-    return (n >= 1000 and d <= 10) or (n >= 4000 and d <= 24)
+    return (n >= 200 and d <= 10) or (n >= 4000 and d <= 24)
 
 
 def _kdtree_pays_off(name, extraarg, n, d) -> bool:
