@@ -49,6 +49,14 @@ cdef inline int signals_pending() noexcept nogil:
         return 1 if check_signals_keep_error() != 0 else 0
 
 
+cdef inline int report_and_poll(long long* progress, long long done) noexcept nogil:
+    """Write `done` into a display's progress counters (if any), then poll for
+    Ctrl-C as signals_pending does: 1 if the kernel must stop."""
+    if progress != NULL:
+        progress[1] = done
+    return signals_pending()
+
+
 cdef inline int reraise_pending() except -1:
     """Propagate the exception a signal handler left set (see signals_pending)."""
     return -1

@@ -19,7 +19,7 @@ from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
 from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
-from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (position_of, reraise_pending, index_t, row_base, report_and_poll, STATUS_OK,
                        STATUS_BUG, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK, METHOD_CENTROID)
 
 
@@ -155,10 +155,8 @@ cdef int generic_core(double* D, const double* src, index_t n, int method, bint 
         work += 2 * m
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if progress != NULL:
-                # the work left is about proportional to m^2
-                progress[1] = <long long>(n * n - m * m)
-            if signals_pending():
+            # the work left is about proportional to m^2
+            if report_and_poll(progress, n * n - m * m):
                 return STATUS_INTERRUPTED
     if progress != NULL:
         progress[1] = progress[2]

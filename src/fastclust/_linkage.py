@@ -239,6 +239,21 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     return Z
 
 
+def _euclidean_observations(y, metric):
+    """(y as a float array, None) when `y` holds observations and `metric` is
+    Euclidean, the condition of the O(n d)-memory paths; else (None, why not)."""
+    if callable(metric) or not isinstance(metric, str):
+        return None, "got a callable metric"
+    if metric.lower() == "precomputed" or check_metric(metric) != "euclidean":
+        return None, f"got metric={metric!r}"
+    if isinstance(y, np.ndarray) and y.ndim != 2:
+        return None, "got a condensed distance matrix"     # before any conversion
+    arr = as_float_array(y, "y")
+    if arr.ndim != 2:
+        return None, "got a condensed distance matrix"
+    return arr, None
+
+
 def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     """Z by the KD-tree MST when it applies and pays off (or is asked for), else None."""
     def not_applicable(why):
@@ -249,15 +264,9 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
 
     if spec.name != "single":
         return not_applicable(f"got method={spec.name!r}")
-    if callable(metric) or not isinstance(metric, str):
-        return not_applicable("got a callable metric")
-    if metric.lower() == "precomputed" or check_metric(metric) != "euclidean":
-        return not_applicable(f"got metric={metric!r}")
-    if isinstance(y, np.ndarray) and y.ndim != 2:
-        return not_applicable("got a condensed distance matrix")   # before any conversion
-    arr = as_float_array(y, "y")
-    if arr.ndim != 2:
-        return not_applicable("got a condensed distance matrix")
+    arr, why = _euclidean_observations(y, metric)
+    if arr is None:
+        return not_applicable(why)
     if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *arr.shape):
         return None                  # the matrix path checks X itself
     X = as_observations(arr, "y")
@@ -282,15 +291,9 @@ def _by_centroids(y, spec: MethodSpec, metric, algorithm: str, workers):
 
     if algorithm == "kdtree" or spec.name not in ("ward", "centroid", "median"):
         return not_applicable(f"got method={spec.name!r}")
-    if callable(metric) or not isinstance(metric, str):
-        return not_applicable("got a callable metric")
-    if metric.lower() == "precomputed" or check_metric(metric) != "euclidean":
-        return not_applicable(f"got metric={metric!r}")
-    if isinstance(y, np.ndarray) and y.ndim != 2:
-        return not_applicable("got a condensed distance matrix")   # before any conversion
-    arr = as_float_array(y, "y")
-    if arr.ndim != 2:
-        return not_applicable("got a condensed distance matrix")
+    arr, why = _euclidean_observations(y, metric)
+    if arr is None:
+        return not_applicable(why)
     if algorithm == "auto" and not _centroids_pay_off(*arr.shape):
         return None                  # the matrix path checks X itself
     X = as_observations(arr, "y")

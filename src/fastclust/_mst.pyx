@@ -25,8 +25,9 @@ from cython.parallel cimport prange
 from libc.math cimport INFINITY
 from libc.string cimport memmove
 
-from ._common cimport (find_root, reraise_pending, index_t, row_base, signals_pending, STATUS_BUG,
-                       STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK)
+from ._common cimport (find_root, reraise_pending, index_t, report_and_poll, row_base,
+                       signals_pending, STATUS_BUG, STATUS_OK, STATUS_INTERRUPTED,
+                       SIGNAL_CHECK_WORK)
 from ._openmp cimport omp_get_thread_num, FASTCLUST_HAVE_OPENMP
 
 # Rows handed to a thread at a time; rows have different lengths, so hand out many.
@@ -309,9 +310,7 @@ cdef int prim_condensed(const floating* D, index_t n,
         work += m
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if counters != NULL:
-                counters[1] = step + 1
-            if signals_pending():
+            if report_and_poll(counters, step + 1):
                 return STATUS_INTERRUPTED
     return STATUS_OK
 

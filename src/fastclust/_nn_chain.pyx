@@ -29,7 +29,7 @@ from ._openmp cimport omp_get_thread_num
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (position_of, reraise_pending, index_t, row_base, signals_pending, STATUS_OK,
+from ._common cimport (position_of, reraise_pending, index_t, row_base, report_and_poll, signals_pending, STATUS_OK,
                        STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
 
@@ -66,6 +66,73 @@ if (FC_COMPLETE, FC_AVERAGE, FC_WEIGHTED, FC_WARD) != (
 # Both kernels run on one thread on purpose: a merge's scans and updates take
 # microseconds, and a parallel region per scan stalls whenever another process
 # holds the second core (average linkage then ran 7x slower than on one thread).
+
+cdef enum:
+    CHAIN_GROWN = 0         # chain_extend: y pushed, go on scanning from it
+    CHAIN_CLOSED = 1        # chain_extend: y and the top form a reciprocal pair
+    CHAIN_BROKEN = -1       # chain_extend: longer than the live clusters (a bug)
+
+
+cdef inline int chain_extend(index_t* chain, unsigned char* in_chain, index_t* chain_len,
+                             index_t y, index_t m) noexcept nogil:
+    """Extend the chain by y, the least pair partner of its top element x.
+
+    Pairs are ordered by (distance, smaller slot, larger slot), a strict total
+    order, and the scans return x's least pair under it (lowest slot on ties).
+    The chain stops exactly when that is the previous element: a reciprocal
+    pair under the total order. Every link is strictly less than the one
+    before, so the chain is finite; and the merges are those of the greedy
+    algorithm under the same order, which RAC (fastclust.distributed) also
+    reproduces, whatever order the chain visits the clusters in. Both layouts
+    index clusters so that a lower index is a lower slot.
+    """
+    cdef index_t t
+    if chain_len[0] >= 2 and y == chain[chain_len[0] - 2]:
+        return CHAIN_CLOSED
+    if in_chain[y]:
+        # Only rounding gets here: a Lance-Williams update that breaks
+        # reducibility by an ulp left an older link of the chain stale. A
+        # chain built afresh from y is strictly decreasing again.
+        for t in range(chain_len[0]):
+            in_chain[chain[t]] = 0
+        chain_len[0] = 0
+    chain[chain_len[0]] = y
+    in_chain[y] = 1
+    chain_len[0] += 1
+    return CHAIN_BROKEN if chain_len[0] > m else CHAIN_GROWN
+
+
+cdef inline index_t chain_pop_pair(index_t* chain, unsigned char* in_chain,
+                                   index_t* chain_len) noexcept nogil:
+    """Take the reciprocal pair off the top of the chain; returns the element
+    below the top (the top itself is the caller's x)."""
+    cdef index_t x = chain[chain_len[0] - 1], y = chain[chain_len[0] - 2]
+    chain_len[0] -= 2
+    in_chain[x] = 0
+    in_chain[y] = 0
+    return y
+
+
+cdef inline void chain_start(index_t* chain, unsigned char* in_chain, index_t* chain_len,
+                             index_t a, index_t nn_a) noexcept nogil:
+    """Start an emptied chain at the merged cluster a and its nearest neighbour,
+    which the update pass found: one scan saved."""
+    chain[0] = a
+    chain[1] = nn_a
+    in_chain[a] = 1
+    in_chain[nn_a] = 1
+    chain_len[0] = 2
+
+
+cdef inline void finish(long long* progress, int method, double* out_h, index_t n) noexcept nogil:
+    """Report the work done; Ward's heights come out of the squared distances."""
+    cdef index_t step
+    if progress != NULL:
+        progress[1] = progress[2]
+    if method == METHOD_WARD:
+        for step in range(n - 1):
+            out_h[step] = sqrt(out_h[step])
+
 
 cdef void scan(const double* D, index_t n, const index_t* act, const index_t* act_base,
                index_t m, index_t x, index_t pos_x,
@@ -130,7 +197,8 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
                        index_t* out_a, index_t* out_b, double* out_h,   # out
                        long long* progress                              # out, or NULL
                        ) noexcept nogil:
-    cdef index_t m = n, chain_len = 0, step, t, x, y, prev, a, b, pos_x, pos_a, pos_b
+    cdef index_t m = n, chain_len = 0, step, t, x, y, a, b, pos_x, pos_a, pos_b
+    cdef int grown
     cdef index_t i, nn_a, work = 0
     cdef double best, d_ab
     for t in range(n):
@@ -152,31 +220,12 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
             if y < 0:
                 return STATUS_BUG        # no finite candidate: cannot happen on finite input
             work += m
-            # Pairs are ordered by (distance, smaller slot, larger slot), a strict total
-            # order, and scan() returns x's least pair under it (lowest slot on ties).
-            # The chain stops exactly when that is the previous element: a reciprocal
-            # pair under the total order. Every link is strictly less than the one
-            # before, so the chain is finite; and the merges are those of the greedy
-            # algorithm under the same order, which RAC (fastclust.distributed) also
-            # reproduces, whatever order the chain visits the clusters in.
-            if chain_len >= 2 and y == chain[chain_len - 2]:
+            grown = chain_extend(chain, in_chain, &chain_len, y, m)
+            if grown == CHAIN_CLOSED:
                 break
-            if in_chain[y]:
-                # Only rounding gets here: a Lance-Williams update that breaks
-                # reducibility by an ulp left an older link of the chain stale. A
-                # chain built afresh from y is strictly decreasing again.
-                for t in range(chain_len):
-                    in_chain[chain[t]] = 0
-                chain_len = 0
-            chain[chain_len] = y
-            in_chain[y] = 1
-            chain_len += 1
-            if chain_len > m:
+            if grown == CHAIN_BROKEN:
                 return STATUS_BUG
-        y = chain[chain_len - 2]
-        chain_len -= 2
-        in_chain[x] = 0
-        in_chain[y] = 0
+        y = chain_pop_pair(chain, in_chain, &chain_len)
         a = x if x < y else y
         b = y if x < y else x
         d_ab = best
@@ -196,23 +245,13 @@ cdef int nn_chain_core(double* D, index_t n, int method, bint squared,
         if chain_len == 0 and m >= 2:
             if nn_a < 0:
                 return STATUS_BUG
-            chain[0] = a
-            chain[1] = nn_a
-            in_chain[a] = 1
-            in_chain[nn_a] = 1
-            chain_len = 2
+            chain_start(chain, in_chain, &chain_len, a, nn_a)
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if progress != NULL:
-                # the work left is about proportional to m^2
-                progress[1] = <long long>(n * n - m * m)
-            if signals_pending():
+            # the work left is about proportional to m^2
+            if report_and_poll(progress, n * n - m * m):
                 return STATUS_INTERRUPTED
-    if progress != NULL:
-        progress[1] = progress[2]
-    if method == METHOD_WARD:
-        for step in range(n - 1):
-            out_h[step] = sqrt(out_h[step])
+    finish(progress, method, out_h, n)
     return STATUS_OK
 
 
@@ -359,6 +398,7 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
     compaction), so the scans' lowest-index rule is the lowest-slot rule.
     """
     cdef index_t m = n, N, chain_len = 0, step, t, x, y, a, b, nn_a, work = 0
+    cdef int grown
     cdef double best, best_a, d_ab
     cdef double* D
     cdef fc_merge_t* entry
@@ -379,22 +419,12 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
             if y < 0:
                 return STATUS_BUG
             work += N
-            # The chain's stopping and restart rules are nn_chain_core's (see there).
-            if chain_len >= 2 and y == chain[chain_len - 2]:
+            grown = chain_extend(chain, in_chain, &chain_len, y, m)
+            if grown == CHAIN_CLOSED:
                 break
-            if in_chain[y]:
-                for t in range(chain_len):
-                    in_chain[chain[t]] = 0
-                chain_len = 0
-            chain[chain_len] = y
-            in_chain[y] = 1
-            chain_len += 1
-            if chain_len > m:
+            if grown == CHAIN_BROKEN:
                 return STATUS_BUG
-        y = chain[chain_len - 2]
-        chain_len -= 2
-        in_chain[x] = 0
-        in_chain[y] = 0
+        y = chain_pop_pair(chain, in_chain, &chain_len)
         a = x if x < y else y
         b = y if x < y else x
         d_ab = best
@@ -423,26 +453,16 @@ cdef int nn_chain_square_core(SquareState* st, index_t n, int method,
         if chain_len == 0 and m >= 2:
             if nn_a < 0:
                 return STATUS_BUG
-            chain[0] = a
-            chain[1] = nn_a
-            in_chain[a] = 1
-            in_chain[nn_a] = 1
-            chain_len = 2
+            chain_start(chain, in_chain, &chain_len, a, nn_a)
         if 2 * m < N and m >= 2:
             if compact(st, m, chain, chain_len, in_chain, live, rewritten) != STATUS_OK:
                 return STATUS_INTERRUPTED
             work += m * m
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if progress != NULL:
-                progress[1] = <long long>(n * n - m * m)
-            if signals_pending():
+            if report_and_poll(progress, n * n - m * m):
                 return STATUS_INTERRUPTED
-    if progress != NULL:
-        progress[1] = progress[2]
-    if method == METHOD_WARD:
-        for step in range(n - 1):
-            out_h[step] = sqrt(out_h[step])
+    finish(progress, method, out_h, n)
     return STATUS_OK
 
 

@@ -26,7 +26,7 @@ from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport INFINITY, sqrt
 
-from ._common cimport (condensed_index, reraise_pending, index_t, signals_pending,
+from ._common cimport (condensed_index, reraise_pending, index_t, report_and_poll, signals_pending,
                        STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
                        METHOD_CENTROID, METHOD_MEDIAN, METHOD_WARD)
 from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
@@ -241,9 +241,8 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         work += (m + 1) * per_pair
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if progress != NULL:
-                progress[1] = <long long>(n * n - m * m)   # step t costs ~m: work left ~m^2
-            if signals_pending():
+            # step t costs ~m: work left ~m^2
+            if report_and_poll(progress, n * n - m * m):
                 return STATUS_INTERRUPTED
     return STATUS_OK
 
@@ -324,9 +323,7 @@ cdef int prim_rows_core(int kind, const floating* X, floating* XT, index_t n, in
         work += (m + 1) * (d + 2)
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if progress != NULL:
-                progress[1] = <long long>(n * n - m * m)
-            if signals_pending():
+            if report_and_poll(progress, n * n - m * m):
                 return STATUS_INTERRUPTED
     return STATUS_OK
 
@@ -648,9 +645,8 @@ cdef int ward_core(floating* CT, Layout* L, int workers, index_t* chain,
             top += 1
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if L.progress != NULL:          # a chain step costs ~live: work left ~live^2
-                L.progress[1] = <long long>(L.n * L.n - L.live * L.live)
-            if signals_pending():
+            # a chain step costs ~live: work left ~live^2
+            if report_and_poll(L.progress, L.n * L.n - L.live * L.live):
                 return STATUS_INTERRUPTED
     return STATUS_OK
 
@@ -779,9 +775,8 @@ cdef int generic_core(floating* CT, Layout* L, int method, int workers,
         work += L.cnt * L.d
         if work > SIGNAL_CHECK_WORK:
             work = 0
-            if L.progress != NULL:          # the second half: ~live^2 left
-                L.progress[1] = <long long>(2 * n * n - L.live * L.live)
-            if signals_pending():
+            # the second half: ~live^2 left
+            if report_and_poll(L.progress, 2 * n * n - L.live * L.live):
                 return STATUS_INTERRUPTED
     for step in range(n - 1):
         out_h[step] = sqrt(out_h[step]) if out_h[step] > 0.0 else 0.0
