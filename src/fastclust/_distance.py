@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._metrics import cdist_rect, pdist_condensed
+from ._metrics import cdist_rect, pdist_condensed, pdist_packed
 from ._progress import STAGE_DISTANCES, current
 from ._validation import (as_float_array, check_finite, check_memory, num_obs_condensed,
                           resolve_workers)
@@ -351,14 +351,37 @@ def pdist(X, metric="euclidean", *, out=None, dtype=None, workers=None, **kwargs
     return _pdist_checked(X, name, kwargs, out, dtype, workers)
 
 
+# Boolean metrics whose unweighted pdist runs on rows packed 64 truth values to a
+# word, with population counts (the same values: see _bool_kernels.h); hamming
+# only on 0/1 data, where "differs" is "one is True".
+_PACKED_METRICS = ("jaccard", "dice", "rogerstanimoto", "russellrao", "sokalsneath", "yule",
+                   "hamming")
+
+
 def _pdist_checked(X, name: str, kwargs: dict, out=None, dtype=None, workers=None):
     """pdist of observations that passed as_observations, with a canonical metric name."""
     code, p, (X,), args = _prepare(name, [(X, "X")], kwargs)
     n = X.shape[0]
     out = _check_out(out, (n * (n - 1) // 2,), "the condensed distance matrix", dtype)
+    if (name in _PACKED_METRICS and not args
+            and (name != "hamming" or bool(np.all((X == 0) | (X == 1))))):
+        packed, ones = _packed_rows(X)
+        pdist_packed(packed, ones, X.shape[1], code, out,
+                     resolve_workers(workers, out.shape[0] * packed.shape[1]),
+                     progress=current(STAGE_DISTANCES, 0))
+        return out
     pdist_condensed(X, code, p, out, resolve_workers(workers, out.shape[0] * X.shape[1]),
                     **args, progress=current(STAGE_DISTANCES, 0))
     return out
+
+
+def _packed_rows(X):
+    """(X != 0 packed 64 to a uint64 word per row, zero bits past d; True per row)."""
+    truth = X != 0
+    n, d = truth.shape
+    packed = np.zeros((n, 8 * -(-d // 64)), dtype=np.uint8)
+    packed[:, :-(-d // 8)] = np.packbits(truth, axis=1, bitorder="little")
+    return packed.view(np.uint64), np.count_nonzero(truth, axis=1).astype(np.float64)
 
 
 def cdist(XA, XB, metric="euclidean", *, out=None, workers=None, **kwargs):

@@ -14,10 +14,37 @@ from libc.math cimport sqrt, NAN
 from libc.stdlib cimport malloc, free
 
 from ._common cimport reraise_pending, index_t, row_base, signals_pending, STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK
+from libc.stdint cimport uint64_t
+
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
                               METRIC_BRAYCURTIS, METRIC_CANBERRA, METRIC_CHEBYSHEV,
                               METRIC_CITYBLOCK, METRIC_COSINE, METRIC_EUCLIDEAN,
-                              METRIC_MAHALANOBIS, METRIC_SEUCLIDEAN, METRIC_SQEUCLIDEAN)
+                              METRIC_MAHALANOBIS, METRIC_SEUCLIDEAN, METRIC_SQEUCLIDEAN,
+                              METRIC_HAMMING, METRIC_JACCARD, METRIC_DICE,
+                              METRIC_ROGERSTANIMOTO, METRIC_RUSSELLRAO, METRIC_SOKALSNEATH,
+                              METRIC_YULE)
+
+cdef extern from "_bool_kernels.h":
+    enum:
+        FC_HAMMING
+        FC_JACCARD
+        FC_DICE
+        FC_ROGERSTANIMOTO
+        FC_RUSSELLRAO
+        FC_SOKALSNEATH
+        FC_YULE
+    void fc_packed_row_f64(int kind, const uint64_t* P, index_t w, const double* ones,
+                           double d, index_t i, index_t j0, index_t j1,
+                           double* out) noexcept nogil
+    void fc_packed_row_f32(int kind, const uint64_t* P, index_t w, const double* ones,
+                           double d, index_t i, index_t j0, index_t j1,
+                           float* out) noexcept nogil
+
+# The C rows name the metrics by their own codes; they must be _pair_distance's.
+if (FC_HAMMING, FC_JACCARD, FC_DICE, FC_ROGERSTANIMOTO, FC_RUSSELLRAO, FC_SOKALSNEATH,
+        FC_YULE) != (METRIC_HAMMING, METRIC_JACCARD, METRIC_DICE, METRIC_ROGERSTANIMOTO,
+                     METRIC_RUSSELLRAO, METRIC_SOKALSNEATH, METRIC_YULE):
+    raise ImportError("metric codes in _bool_kernels.h differ from _pair_distance.pxd")
 
 ctypedef fused out_t:
     float
@@ -295,6 +322,53 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
                 pdist_rows(&X[0, 0], n, d, lo + chunk * PDIST_ROW_GROUP,
                            min(lo + (chunk + 1) * PDIST_ROW_GROUP, hi), &prm,
                            &norms[0], XT, &out[0])
+            lo = hi
+            if counters != NULL:
+                counters[1] = hi * (2 * n - hi - 1) // 2     # the pairs of rows < hi
+            if signals_pending():
+                interrupted = 1
+                break
+    if interrupted:
+        reraise_pending()
+    return STATUS_OK
+
+
+def pdist_packed(const uint64_t[:, ::1] P,     # in: (n, w) truth values, 64 to a word
+                 const double[::1] ones,        # in: (n,) number of True in each row
+                 index_t d,                     # in: number of coordinates
+                 int metric,                    # in: METRIC_HAMMING .. METRIC_YULE
+                 out_t[::1] out,                # out: length n*(n-1)//2
+                 int workers=1,                 # in
+                 long long[::1] progress=None):  # out: [stage, done, total], see _progress.py
+    """Condensed distances of a Boolean metric from bit-packed rows; a status code.
+
+    The same values, bit for bit, as pdist_condensed on the unpacked 0/1 rows
+    (see _bool_kernels.h). Bits past d in each row must be 0.
+    """
+    cdef index_t n = P.shape[0], w = P.shape[1], lo, hi, work, chunk, n_chunks
+    cdef int interrupted = 0
+    cdef long long* counters = NULL
+    if n < 2:
+        return STATUS_OK
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n * (n - 1) // 2       # pairs
+    with nogil:
+        lo = 0
+        while lo < n - 1:
+            hi = lo
+            work = 0
+            while hi < n - 1 and work < SIGNAL_CHECK_WORK:
+                work = work + (n - 1 - hi) * (w + 4)
+                hi = hi + 1
+            n_chunks = hi - lo
+            for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
+                if out_t is double:
+                    fc_packed_row_f64(metric, &P[0, 0], w, &ones[0], <double>d, lo + chunk,
+                                      lo + chunk + 1, n, &out[0] + row_base(n, lo + chunk))
+                else:
+                    fc_packed_row_f32(metric, &P[0, 0], w, &ones[0], <double>d, lo + chunk,
+                                      lo + chunk + 1, n, &out[0] + row_base(n, lo + chunk))
             lo = hi
             if counters != NULL:
                 counters[1] = hi * (2 * n - hi - 1) // 2     # the pairs of rows < hi
