@@ -321,7 +321,7 @@ def test_linkage_vector_kdtree_equals_prim_and_linkage(rng):
 
 @pytest.mark.parametrize("n, d, metric, expected", [
     (1000, 3, "euclidean", True), (2500, 8, "euclidean", True), (300, 12, "euclidean", False),
-    (6000, 12, "euclidean", True), (6000, 20, "euclidean", False),
+    (6000, 12, "euclidean", False), (6000, 20, "euclidean", False),   # d 9-12: from 20 000
     (300, 3, "euclidean", False), (1000, 8, "euclidean", False),     # small: O(n^2) paths
     (1000, 3, "cityblock", False), (1000, 3, "sqeuclidean", False)])
 def test_linkage_vector_auto_picks_kdtree_in_low_d(rng, monkeypatch, n, d, metric, expected):
@@ -379,9 +379,35 @@ def test_linkage_kdtree_errors_for_condensed_input_and_bad_values(rng):
     y = fastclust.pdist(rng.random((10, 2)))
     with pytest.raises(ValueError, match="got a condensed distance matrix"):
         fastclust.linkage(y, "single", algorithm="kdtree")
-    with pytest.raises(ValueError, match="`algorithm` must be one of 'auto', 'matrix', "
-                                         "'kdtree', 'centroids'; got 'prim'"):
+    with pytest.raises(ValueError, match="got a condensed distance matrix"):
         fastclust.linkage(y, "single", algorithm="prim")
+    with pytest.raises(ValueError, match="`algorithm` must be one of 'auto', 'matrix', "
+                                         "'kdtree', 'prim', 'centroids'; got 'boruvka'"):
+        fastclust.linkage(y, "single", algorithm="boruvka")
+
+
+def test_kdtree_rule_from_20000_points_for_9_to_12_dimensions():
+    from fastclust._linkage_vector import _kdtree_pays_off
+    assert _kdtree_pays_off("euclidean", None, 20000, 12)
+    assert not _kdtree_pays_off("euclidean", None, 19999, 12)
+    assert _kdtree_pays_off("euclidean", None, 2000, 8)
+
+
+def test_linkage_auto_takes_prim_between_the_tree_and_the_matrix(rng, monkeypatch):
+    """Single linkage of Euclidean observations: Prim on the fly for n >= 1000 and
+    d <= 12 where the KD-tree does not pay off; the same Z as the matrix path."""
+    import fastclust._linkage as lk
+    calls = []
+    real = lk._single_prim
+    monkeypatch.setattr(lk, "_single_prim", lambda X, *a: calls.append(X.shape) or real(X, *a))
+    for shape in ((1000, 10), (999, 10), (1000, 13), (1000, 3)):
+        X = rng.random(shape)
+        Z = fastclust.linkage(X, "single")
+        np.testing.assert_array_equal(Z, fastclust.linkage(X, "single", algorithm="matrix"))
+    assert calls == [(1000, 10)]      # 999: too small; d = 13: too large; d = 3: the tree
+    X = np.round(rng.random((50, 2)) * 4)                            # ties
+    np.testing.assert_array_equal(fastclust.linkage(X, "single", algorithm="prim"),
+                                  fastclust.linkage(X, "single", algorithm="matrix"))
 
 
 def test_linkage_auto_falls_back_where_the_kdtree_guard_rescales(rng):

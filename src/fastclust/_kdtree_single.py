@@ -200,8 +200,8 @@ def kdtree_single_linkage(X, *, workers=None, leaf_size=DEFAULT_LEAF_SIZE,
     0.65x at d = 32 for n = 2000, 1.7x at d = 24 for n = 5000, 2.6x at d = 24
     for n = 20000. Uniform data is the worst case. A safe "auto" rule from
     these numbers: the KD-tree when d <= 8, or d <= 12 and n >= 5000 (and, from
-    later measurements of small inputs, n >= 800 for d <= 4, n >= 2000 for
-    d <= 8: _linkage_vector._kdtree_pays_off); beyond
+    later measurements, n >= 800 for d <= 4, n >= 2000 for d <= 8, n >= 20000
+    for d = 9-12: _linkage_vector._kdtree_pays_off); beyond
     that the two are within noise of each other up to d ~ 16-24. Memory
     decides too: the O(n^2) path stores n(n-1)/2 doubles, the KD-tree O(n d).
     Where the condensed matrix does not fit and d is high, the alternative is

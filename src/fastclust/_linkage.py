@@ -10,7 +10,7 @@ from ._distance import (_pdist_checked, as_observations, check_metric, condensed
                         pdist)
 from ._generic import generic_linkage
 from ._linkage_vector import (_centroid_linkage, _centroids_pay_off, _kdtree_pays_off,
-                              _kdtree_single, _overflow_scale)
+                              _kdtree_single, _overflow_scale, _prim_pays_off, _single_prim)
 from ._methods import MethodSpec
 from ._mst import mst_linkage
 from ._nn_chain import nn_chain_linkage, nn_chain_square_linkage
@@ -83,9 +83,12 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         'matrix' computes the distances and runs the matrix kernel (the only
         path for condensed input, other metrics and the other methods).
         For single linkage, 'kdtree' builds the minimum spanning tree with a
-        KD-tree (Boruvka), in O(n log n)-ish time and O(n d) memory, the same
-        Z bit for bit; 'auto' takes it where it was measured faster: d <= 4
-        and n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 5000. For
+        KD-tree (Boruvka), in O(n log n)-ish time and O(n d) memory, and
+        'prim' runs Prim's algorithm computing each distance when needed
+        (Theta(n^2 d) time, O(n d) memory), both the same Z bit for bit;
+        'auto' takes the KD-tree where it was measured faster (d <= 4 and
+        n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 20000), else
+        Prim for n >= 1000 and d <= 12, else the matrix. For
         'ward', 'centroid' and 'median', 'centroids' runs the algorithms of
         :func:`linkage_vector` on cluster centroids and sizes: Theta(n^2 d)
         time, Theta(n d) memory, no n^2 array at any point; the same merges
@@ -207,9 +210,9 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     if optimal_ordering and not preserve_input:
         # the ordering needs the distances after the kernel has used them as workspace
         preserve_input = True
-    if algorithm not in ("auto", "matrix", "kdtree", "centroids"):
-        raise ValueError(f"`algorithm` must be one of 'auto', 'matrix', 'kdtree', 'centroids'; "
-                         f"got {algorithm!r}.")
+    if algorithm not in ("auto", "matrix", "kdtree", "prim", "centroids"):
+        raise ValueError(f"`algorithm` must be one of 'auto', 'matrix', 'kdtree', 'prim', "
+                         f"'centroids'; got {algorithm!r}.")
     if layout not in LAYOUTS:
         raise ValueError(f"`layout` must be one of 'auto', 'square', 'condensed'; "
                          f"got {layout!r}.")
@@ -217,7 +220,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         raise ValueError(f"`layout='square'` applies to the methods 'complete', 'average', "
                          f"'weighted' and 'ward'; got method={spec.name!r}.")
     if algorithm != "matrix":
-        Z = _single_by_kdtree(y, spec, metric, algorithm, workers)
+        Z = _single_without_matrix(y, spec, metric, algorithm, workers)
         if Z is None:
             Z = _by_centroids(y, spec, metric, algorithm, workers)
         if Z is not None:
@@ -254,11 +257,12 @@ def _euclidean_observations(y, metric):
     return arr, None
 
 
-def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
-    """Z by the KD-tree MST when it applies and pays off (or is asked for), else None."""
+def _single_without_matrix(y, spec: MethodSpec, metric, algorithm: str, workers):
+    """Z of single linkage by the KD-tree MST or by Prim on the fly, where it
+    applies and pays off (or is asked for), else None."""
     def not_applicable(why):
-        if algorithm == "kdtree":
-            raise ValueError(f"`algorithm='kdtree'` needs method='single' on observations "
+        if algorithm in ("kdtree", "prim"):
+            raise ValueError(f"`algorithm={algorithm!r}` needs method='single' on observations "
                              f"with metric='euclidean'; {why}.")
         return None
 
@@ -267,17 +271,26 @@ def _single_by_kdtree(y, spec: MethodSpec, metric, algorithm: str, workers):
     arr, why = _euclidean_observations(y, metric)
     if arr is None:
         return not_applicable(why)
-    if algorithm == "auto" and not _kdtree_pays_off("euclidean", None, *arr.shape):
-        return None                  # the matrix path checks X itself
+    chosen = algorithm
+    if algorithm == "auto":
+        if _kdtree_pays_off("euclidean", None, *arr.shape):
+            chosen = "kdtree"
+        elif _prim_pays_off(*arr.shape):
+            chosen = "prim"
+        else:
+            return None              # the matrix path checks X itself
     X = as_observations(arr, "y")
     check_n(X.shape[0])
     if algorithm == "auto":
-        # where the KD-tree would rescale X (its overflow guard is stricter than
-        # pdist's), 'auto' keeps the matrix path's behaviour, errors included
+        # where the KD-tree or Prim would rescale X (their overflow guard is
+        # stricter than pdist's), 'auto' keeps the matrix path's behaviour,
+        # errors included
         if _overflow_scale(X) != 1.0:
             return None
     warn_if_square_distance_matrix(X)
-    return _kdtree_single(X, "euclidean", None, workers)
+    if chosen == "kdtree":
+        return _kdtree_single(X, "euclidean", None, workers)
+    return _single_prim(X, "euclidean", None, workers)
 
 
 def _by_centroids(y, spec: MethodSpec, metric, algorithm: str, workers):

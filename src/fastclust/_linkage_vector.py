@@ -74,7 +74,7 @@ def linkage_vector(X, method="single", metric="euclidean", extraarg=None, *,
         metric); 'kdtree' builds the Euclidean minimum spanning tree with a
         KD-tree (metric='euclidean' only), in about O(n log n) time for
         low-dimensional data. 'auto' picks 'kdtree' for Euclidean data with
-        d <= 4 and n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 5000,
+        d <= 4 and n >= 800, d <= 8 and n >= 2000, or d <= 12 and n >= 20000,
         else 'prim'. Both give the same Z.
         Other methods accept only 'auto'.
 
@@ -264,7 +264,21 @@ def _kdtree_pays_off(name, extraarg, n, d) -> bool:
         return False
     if d <= 4:
         return n >= 800
-    return (d <= 8 and n >= 2000) or (d <= 12 and n >= 5000)
+    # d = 9-12: Prim on the fly took 0.25-0.5x the tree's time up to n = 10^4
+    # (bench/dispatch_crossover.py --single); the tree wins on clustered data
+    # at n = 2 10^4 (0.16 s against 0.37 s)
+    return (d <= 8 and n >= 2000) or (d <= 12 and n >= 20000)
+
+
+def _prim_pays_off(n, d) -> bool:
+    """'auto' for single linkage of Euclidean observations in linkage(), where
+    the KD-tree does not pay off: Prim on the fly (Theta(n^2 d) time, O(n d)
+    memory, the same Z bit for bit) against pdist + the matrix kernel. Measured
+    (bench/dispatch_crossover.py --single, blobs): 0.23-0.75x the matrix
+    path's time at d = 10 for n >= 1000, 0.8-1.15x at d = 20, 0.86-1.9x at
+    d >= 32; even at n = 300.
+    """
+    return n >= 1000 and d <= 12
 
 
 def _kdtree_single(X, name, extraarg, workers):
