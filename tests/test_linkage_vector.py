@@ -455,3 +455,16 @@ def test_nan_distances_are_value_and_floating_point_errors(rng):
     X[0, 0] = np.nan
     with pytest.raises(FloatingPointError, match=r"`X` must contain only finite values"):
         fastclust.linkage_vector(X, "ward")
+
+
+@pytest.mark.parametrize("metric", ["braycurtis", "canberra", "seuclidean", "mahalanobis"])
+def test_single_blocked_metrics_over_several_blocks(rng, threaded, metric):
+    """These metrics compute a Prim step's distances 256 points at a time with
+    pdist's vectorised row: over several blocks, shared between threads, on tied
+    data, the same Z as linkage() on pdist's matrix."""
+    X = rng.integers(1, 4, size=(700, 4)).astype(np.float64)
+    X += rng.integers(0, 2, size=(700, 1))          # not singular for mahalanobis
+    Z = fastclust.linkage_vector(X, "single", metric, workers=2)
+    np.testing.assert_array_equal(Z, fastclust.linkage(fastclust.pdist(X, metric), "single"))
+    np.testing.assert_array_equal(Z, fastclust.linkage_vector(X.astype(np.float32), "single",
+                                                              metric))

@@ -32,23 +32,34 @@ from ._common cimport (condensed_index, reraise_pending, index_t, report_and_pol
 from ._heap cimport Heap, heap_build, heap_remove, heap_update, sift_down, sift_up
 from ._openmp cimport omp_get_thread_num
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
-                              METRIC_COSINE, METRIC_EUCLIDEAN, METRIC_MAHALANOBIS)
+                              METRIC_BRAYCURTIS, METRIC_CANBERRA, METRIC_COSINE,
+                              METRIC_EUCLIDEAN, METRIC_MAHALANOBIS, METRIC_SEUCLIDEAN)
 
 cdef extern from "_distance_kernels.h":
     void fc_mahalanobis_row_f64(const double* xi, const double* XT, index_t ld, index_t j0,
                                 index_t j1, index_t d, const double* VI,
                                 double* out) noexcept nogil
+    void fc_other_row_f64(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
+                          index_t j1, index_t d, const double* V, double* out) noexcept nogil
 
-# Mahalanobis Prim steps gather MAHAL_BLOCK remaining points at a time into a
-# transposed buffer and compute their distances to the new tree vertex with
-# pdist's vectorised row (the same operations as pair_distance: the same bits).
-cdef index_t MAHAL_BLOCK = 256
+# Prim steps for mahalanobis (d <= 64) and unweighted braycurtis, canberra and
+# seuclidean gather PRIM_BLOCK remaining points at a time into a transposed
+# buffer and compute their distances to the new tree vertex with pdist's
+# vectorised row (the same operations as pair_distance: the same bits).
+cdef index_t PRIM_BLOCK = 256
+
+
+cdef inline bint prim_blocked(const Params* prm, index_t d) noexcept nogil:
+    if prm.metric == METRIC_MAHALANOBIS:
+        return d <= 64
+    return prm.w == NULL and (prm.metric == METRIC_BRAYCURTIS or prm.metric == METRIC_CANBERRA
+                              or prm.metric == METRIC_SEUCLIDEAN)
 
 
 cdef inline index_t prim_scratch_size(const Params* prm, index_t d) noexcept nogil:
     """Doubles of scratch per thread for prim_scan."""
-    if prm.metric == METRIC_MAHALANOBIS and d <= 64:
-        return d + MAHAL_BLOCK * (d + 1)
+    if prim_blocked(prm, d):
+        return d + PRIM_BLOCK * (d + 1)
     return d
 
 
@@ -127,11 +138,11 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
     cdef index_t t, v, a, b, k, bt = -1, bk = -1, t0 = lo, c, cnt = 0
     cdef double dist, bd = INFINITY
     cdef bint fast = prm.metric == METRIC_EUCLIDEAN and prm.w == NULL
-    # mahalanobis, d <= 64: scratch = x_u (d), the block transposed (d x B), distances (B)
-    cdef bint blocked = prm.metric == METRIC_MAHALANOBIS and d <= 64
+    # blocked metrics: scratch = x_u (d), the block transposed (d x B), distances (B)
+    cdef bint blocked = prim_blocked(prm, d)
     cdef double* xu = scratch
     cdef double* blk = scratch + d
-    cdef double* bdist = scratch + d + MAHAL_BLOCK * d
+    cdef double* bdist = scratch + d + PRIM_BLOCK * d
     if blocked:
         for k in range(d):
             xu[k] = X[u * d + k]
@@ -144,15 +155,19 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
             a = v
             b = u
         if blocked:
-            # (u - v) and (v - u) give the same bits here: every product pairs two
-            # negated factors, so the order of the pair does not matter
+            # (u, v) and (v, u) give the same bits here: mahalanobis and seuclidean
+            # pair two negated factors in every product, braycurtis and canberra
+            # take absolute values of differences and sums of the two
             if t == t0 + cnt:
                 t0 = t
-                cnt = min(MAHAL_BLOCK, hi - t)
+                cnt = min(PRIM_BLOCK, hi - t)
                 for c in range(cnt):
                     for k in range(d):
                         blk[k * cnt + c] = X[rest[t + c] * d + k]
-                fc_mahalanobis_row_f64(xu, blk, cnt, 0, cnt, d, prm.VI, bdist)
+                if prm.metric == METRIC_MAHALANOBIS:
+                    fc_mahalanobis_row_f64(xu, blk, cnt, 0, cnt, d, prm.VI, bdist)
+                else:
+                    fc_other_row_f64(prm.metric, xu, blk, cnt, 0, cnt, d, prm.V, bdist)
             dist = bdist[t - t0]
         elif fast:
             dist = sqrt(squared_distance(X + a * d, X + b * d, d))
