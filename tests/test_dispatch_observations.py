@@ -118,3 +118,10 @@ def test_centroids_need_no_n2_memory(monkeypatch, rng):
     assert Z.shape == (1499, 4)
     with pytest.raises(MemoryError):
         fastclust.linkage(X, "ward", algorithm="matrix")
+
+
+def test_a_forced_layout_means_the_matrix_path(rng):
+    X = rng.normal(size=(300, 3))            # 'auto' alone takes the centroids here
+    Z = fastclust.linkage(X, "ward", layout="square")
+    assert np.array_equal(Z, fastclust.linkage(X, "ward", algorithm="matrix", layout="square"))
+    assert np.array_equal(Z, fastclust.linkage(X, "ward", algorithm="matrix"))

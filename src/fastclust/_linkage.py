@@ -108,7 +108,8 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
         needed anyway (``preserve_input=True``, or observations as input),
         for n >= 3000, while the n x n matrix fits in 80% of the memory
         available now; 'condensed' otherwise. Other methods accept 'auto'
-        and 'condensed'.
+        and 'condensed'. A layout other than 'auto' also means the matrix
+        path when `algorithm` is 'auto'.
 
     Returns
     -------
@@ -219,7 +220,7 @@ def linkage(y, method="single", metric="euclidean", optimal_ordering=False, *,
     if layout == "square" and spec.algorithm != "nn_chain":
         raise ValueError(f"`layout='square'` applies to the methods 'complete', 'average', "
                          f"'weighted' and 'ward'; got method={spec.name!r}.")
-    if algorithm != "matrix":
+    if algorithm != "matrix" and not (algorithm == "auto" and layout != "auto"):
         Z = _single_without_matrix(y, spec, metric, algorithm, workers)
         if Z is None:
             Z = _by_centroids(y, spec, metric, algorithm, workers)
