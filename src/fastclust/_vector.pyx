@@ -43,9 +43,10 @@ cdef extern from "_distance_kernels.h":
                           index_t j1, index_t d, const double* V, double* out) noexcept nogil
 
 # Prim steps for mahalanobis (d <= 64) and unweighted braycurtis, canberra and
-# seuclidean gather PRIM_BLOCK remaining points at a time into a transposed
-# buffer and compute their distances to the new tree vertex with pdist's
-# vectorised row (the same operations as pair_distance: the same bits).
+# seuclidean compute the distances of PRIM_BLOCK remaining points at a time to
+# the new tree vertex with pdist's vectorised row (the same operations as
+# pair_distance: the same bits), reading a transposed copy of the remaining
+# points kept in the order of `rest` (prim_core moves one column per step).
 cdef index_t PRIM_BLOCK = 256
 
 
@@ -59,7 +60,7 @@ cdef inline bint prim_blocked(const Params* prm, index_t d) noexcept nogil:
 cdef inline index_t prim_scratch_size(const Params* prm, index_t d) noexcept nogil:
     """Doubles of scratch per thread for prim_scan."""
     if prim_blocked(prm, d):
-        return d + PRIM_BLOCK * (d + 1)
+        return d + PRIM_BLOCK
     return d
 
 
@@ -126,23 +127,25 @@ cdef inline bint edge_less(double d1, index_t k1, double d2, index_t k2) noexcep
 cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
                     const double* norms, index_t u, index_t lo, index_t hi,
                     const index_t* rest,                               # in
+                    const double* RT,                                  # in, or NULL
                     double* key_d, index_t* key_k, index_t* key_u,     # in/out
-                    double* scratch,                                   # d doubles
+                    double* scratch,                                   # prim_scratch_size
                     double* best_d, index_t* best_k, index_t* best_t,  # out
                     index_t* bad) noexcept nogil:                      # out: a pair, if any
     """Relax the keys of rest[lo:hi] with the edges to the new tree vertex u.
 
+    RT: for the blocked metrics (prim_blocked), the remaining points transposed
+    in the order of rest: RT[k * n + t] is coordinate k of point rest[t].
     Returns in best_* the lexicographically smallest (key_d, key_k) of the range
     and its position t. A non-finite distance is reported in bad[0], bad[1].
     """
-    cdef index_t t, v, a, b, k, bt = -1, bk = -1, t0 = lo, c, cnt = 0
+    cdef index_t t, v, a, b, k, bt = -1, bk = -1, t0 = lo, cnt = 0
     cdef double dist, bd = INFINITY
     cdef bint fast = prm.metric == METRIC_EUCLIDEAN and prm.w == NULL
-    # blocked metrics: scratch = x_u (d), the block transposed (d x B), distances (B)
-    cdef bint blocked = prim_blocked(prm, d)
+    # blocked metrics: scratch = x_u (d), the distances of a block (PRIM_BLOCK)
+    cdef bint blocked = RT != NULL
     cdef double* xu = scratch
-    cdef double* blk = scratch + d
-    cdef double* bdist = scratch + d + PRIM_BLOCK * d
+    cdef double* bdist = scratch + d
     if blocked:
         for k in range(d):
             xu[k] = X[u * d + k]
@@ -161,13 +164,10 @@ cdef void prim_scan(const floating* X, index_t n, index_t d, const Params* prm,
             if t == t0 + cnt:
                 t0 = t
                 cnt = min(PRIM_BLOCK, hi - t)
-                for c in range(cnt):
-                    for k in range(d):
-                        blk[k * cnt + c] = X[rest[t + c] * d + k]
                 if prm.metric == METRIC_MAHALANOBIS:
-                    fc_mahalanobis_row_f64(xu, blk, cnt, 0, cnt, d, prm.VI, bdist)
+                    fc_mahalanobis_row_f64(xu, RT + t0, n, 0, cnt, d, prm.VI, bdist)
                 else:
-                    fc_other_row_f64(prm.metric, xu, blk, cnt, 0, cnt, d, prm.V, bdist)
+                    fc_other_row_f64(prm.metric, xu, RT + t0, n, 0, cnt, d, prm.V, bdist)
             dist = bdist[t - t0]
         elif fast:
             dist = sqrt(squared_distance(X + a * d, X + b * d, d))
@@ -210,13 +210,14 @@ cdef inline index_t prim_take(index_t bt, double bd, index_t step, index_t m,
 cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                    const double* norms, int workers,
                    index_t* rest, double* key_d, index_t* key_k, index_t* key_u,  # scratch, n
+                   double* RT,                       # scratch, d * n for prim_blocked, or NULL
                    double* scratch,                  # workers * prim_scratch_size
                    double* loc_d, index_t* loc_k, index_t* loc_t,   # scratch, workers
                    index_t* bad,                     # out: 2 * workers
                    double* edge_d, index_t* edge_i, index_t* edge_j,
                    long long* progress) noexcept nogil:   # out: see _progress.py, or NULL
     cdef index_t m = n - 1, t, u = 0, step, per_pair = pair_work(prm.metric, d), work = 0
-    cdef index_t c, nthreads, bt, stride = prim_scratch_size(prm, d)
+    cdef index_t c, k, nthreads, bt, stride = prim_scratch_size(prm, d)
     cdef double bd
     cdef index_t bk
     for t in range(m):
@@ -224,6 +225,10 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         key_d[t] = INFINITY
         key_k[t] = -1
         key_u[t] = -1
+    if RT != NULL:
+        for k in range(d):
+            for t in range(m):
+                RT[k * n + t] = X[rest[t] * d + k]
     for t in range(2 * workers):
         bad[t] = -1
     for step in range(n - 1):
@@ -231,7 +236,7 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         if nthreads > 1 and m >= nthreads:
             for c in prange(nthreads, schedule='static', num_threads=nthreads):
                 prim_scan(X, n, d, prm, norms, u, c * m // nthreads, (c + 1) * m // nthreads,
-                          rest, key_d, key_k, key_u, scratch + c * stride,
+                          rest, RT, key_d, key_k, key_u, scratch + c * stride,
                           &loc_d[c], &loc_k[c], &loc_t[c], bad + 2 * c)
             bt = loc_t[0]
             bd = loc_d[0]
@@ -242,7 +247,7 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
                     bd = loc_d[c]
                     bk = loc_k[c]
         else:
-            prim_scan(X, n, d, prm, norms, u, 0, m, rest, key_d, key_k, key_u, scratch,
+            prim_scan(X, n, d, prm, norms, u, 0, m, rest, RT, key_d, key_k, key_u, scratch,
                       &bd, &bk, &bt, bad)
         for c in range(workers):
             if bad[2 * c] >= 0:
@@ -252,6 +257,9 @@ cdef int prim_core(const floating* X, index_t n, index_t d, const Params* prm,
         if bt < 0:
             return STATUS_BUG
         u = prim_take(bt, bd, step, m, rest, key_d, key_k, key_u, edge_d, edge_i, edge_j)
+        if RT != NULL:                    # the same swap-remove as rest's
+            for k in range(d):
+                RT[k * n + bt] = RT[k * n + m - 1]
         m -= 1
         work += (m + 1) * per_pair
         if work > SIGNAL_CHECK_WORK:
@@ -426,6 +434,8 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
     cdef index_t[::1] key_u = np.empty(n, dtype=np.intp)
     cdef double[::1] key_d = np.empty(n)
     cdef double[::1] scratch = np.empty(workers * max(prim_scratch_size(&prm, d), 1))
+    cdef double[::1] RT = np.empty(d * n if prim_blocked(&prm, d) else 1)
+    cdef double* RT_ptr = &RT[0] if prim_blocked(&prm, d) else NULL
     cdef double[::1] loc_d = np.empty(workers)
     cdef index_t[::1] loc_k = np.empty(workers, dtype=np.intp)
     cdef index_t[::1] loc_t = np.empty(workers, dtype=np.intp)
@@ -434,7 +444,8 @@ def prim_linkage(const floating[:, ::1] X,     # in: (n, d) observations
     cdef long long* counters = progress_counters(progress, n * n)
     with nogil:
         status = prim_core(&X[0, 0], n, d, &prm, &norms[0], workers, &rest[0], &key_d[0],
-                           &key_k[0], &key_u[0], &scratch[0], &loc_d[0], &loc_k[0], &loc_t[0],
+                           &key_k[0], &key_u[0], RT_ptr, &scratch[0], &loc_d[0], &loc_k[0],
+                           &loc_t[0],
                            &bad_all[0], &edge_d[0], &edge_i[0], &edge_j[0], counters)
     if counters != NULL and status == STATUS_OK:
         counters[1] = counters[2]
