@@ -575,3 +575,14 @@ def test_nn_chain_layouts_report_progress(layout, rng):
     with reporting(counters):
         fastclust.linkage(rng.random(300 * 299 // 2), "ward", layout=layout)
     assert counters.snapshot() == ("merges", 1.0)
+
+
+def test_kdtree_reports_progress(rng):
+    """The KD-tree's Boruvka rounds fill the counters (points joined so far), to 100%."""
+    X = rng.random((20000, 3))
+    counters, seen = sample_progress(
+        lambda: fastclust.linkage_vector(X, "single", algorithm="kdtree"))
+    assert counters.snapshot() == ("merges", 1.0)
+    assert counters.counters[2] == 20000 - 1
+    merges = [f for stage, f in seen if stage == "merges" and f is not None]
+    assert merges == sorted(merges)

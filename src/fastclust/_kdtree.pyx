@@ -772,8 +772,12 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
                  index_t* edge_pi, index_t* edge_pj, int workers,
                  double* timings, bint per_leaf,
                  const index_t* leaves, index_t n_leaves, index_t leaf_size,
-                 index_t* q_m, double* q_thr, index_t* q_thr_jo, index_t* q_ljo) noexcept nogil:
+                 index_t* q_m, double* q_thr, index_t* q_thr_jo, index_t* q_ljo,
+                 long long* progress) noexcept nogil:
     """All Boruvka rounds; writes the n - 1 tree edges (unsorted). Returns a status code.
+
+    progress (or NULL): [stage, done, total] for a display; done counts the
+    points joined to another component so far (total: n - 1).
 
     Per point i, slots res_*[i * K: i * K + res_m[i]] list edges (i, j) in
     (distance, index) order: after the first round the K nearest neighbours,
@@ -923,6 +927,8 @@ cdef int boruvka(Tree* t, index_t n_nodes, index_t* comp, index_t* todo, char* s
         if c_new >= c:
             return STATUS_BUG
         c = c_new
+        if progress != NULL:
+            progress[1] = n - c
         t1 = now()
         timings[T_JOIN] += t1 - t0
     return STATUS_OK if n_edges == n - 1 else STATUS_BUG
@@ -953,7 +959,8 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
                int knn_mode=0,             # in: first round per 1: point, 2: leaf, 0: by d
                index_t[::1] edge_pi=None,  # out, length n - 1, if given: edge_i's tree position
                index_t[::1] edge_pj=None,  # out, length n - 1, if given
-               index_t[::1] perm_out=None):  # out, length n, if given: position -> observation
+               index_t[::1] perm_out=None,  # out, length n, if given: position -> observation
+               long long[::1] progress=None):  # out: [stage, done, total], see _progress.py
     """Euclidean minimum spanning tree of the rows of X.
 
     Preconditions: n >= 2, d >= 1, X finite and C-contiguous, workers >= 1.
@@ -965,6 +972,10 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
     """
     cdef index_t n = X.shape[0], d = X.shape[1], n_nodes
     cdef int status
+    cdef long long* counters = NULL
+    if progress is not None:
+        counters = &progress[0]
+        counters[2] = n - 1
     cdef index_t max_nodes = node_count(n, leaf_size)
     K = max(1, min(K, MAX_K, n - 1))
     if n < PARALLEL_MIN_POINTS:
@@ -1058,7 +1069,7 @@ def kdtree_mst(const double[:, ::1] X,     # in: (n, d) finite observations
                          &stack_node[0], &stack_bound[0], &edge_d[0], &edge_i[0], &edge_j[0],
                          &edge_pi[0], &edge_pj[0],
                          workers, &clock[0], per_leaf, &leaves[0], n_leaves, leaf_size,
-                         &q_m[0], &q_thr[0], &q_thr_jo[0], &q_ljo[0])
+                         &q_m[0], &q_thr[0], &q_thr_jo[0], &q_ljo[0], counters)
     if timings is not None:
         timings[:N_TIMINGS] = clock
     if perm_out is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._distance import as_observations
+from ._progress import STAGE_MERGES, current
 from ._validation import check_n, raise_for_status, resolve_workers
 
 __all__ = ["kdtree_single_linkage", "kdtree_mst_edges", "DEFAULT_LEAF_SIZE", "DEFAULT_FIRST_K"]
@@ -65,7 +66,8 @@ def _run_kernel(X, workers, leaf_size, first_k, knn):
         from ._kdtree import kdtree_mst
 
         raise_for_status(kdtree_mst(X, leaf_size, h, a, b, workers, first_k, None,
-                                    _KNN_MODES[knn], pa, pb, perm),
+                                    _KNN_MODES[knn], pa, pb, perm,
+                                    progress=current(STAGE_MERGES, 0)),
                          "KD-tree single linkage")
         # squares beyond the float64 range: the O(n^2) path rejects pdist(X) the same way
         if not np.isfinite(h.max()):
