@@ -1,7 +1,8 @@
 /* Inner loops of the NN-chain on the square (n x n) layout, see _nn_chain.pyx.
  *
- * Every loop here walks one row front to back: the square layout exists so that
- * a scan or an update never reads or writes a column.
+ * The square layout exists so that a scan, an update or a replay never reads or
+ * writes a column: those loops walk one row. Only the build of the matrix and the
+ * compaction's copy of stale entries cross columns, once per pass, in tiles.
  */
 #ifndef FASTCLUST_CHAIN_KERNELS_H
 #define FASTCLUST_CHAIN_KERNELS_H
