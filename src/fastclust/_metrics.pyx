@@ -253,6 +253,16 @@ cdef double[::1] norms_of_rows(const floating[:, ::1] X, int metric, const doubl
     return norms
 
 
+cdef inline index_t rows_worth(index_t n, index_t lo, index_t per_pair) noexcept nogil:
+    """End of the block of condensed rows from lo worth about SIGNAL_CHECK_WORK
+    operations (per_pair each): the work between two checks for Ctrl-C."""
+    cdef index_t hi = lo, work = 0
+    while hi < n - 1 and work < SIGNAL_CHECK_WORK:
+        work = work + (n - 1 - hi) * per_pair
+        hi = hi + 1
+    return hi
+
+
 def transposed_for_rows(X, int metric, w):
     """(d, n) float64 copy of X for the vectorised rows, or None.
 
@@ -291,7 +301,7 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
         V = empty1
     if VI is None:
         VI = np.empty((0, 0))
-    cdef index_t n = X.shape[0], d = X.shape[1], lo, hi, chunk, n_chunks, work, per_pair
+    cdef index_t n = X.shape[0], d = X.shape[1], lo, hi, chunk, n_chunks, per_pair
     cdef int interrupted = 0
     cdef double[::1] norms = norms_of_rows(X, metric, w)
     cdef Params prm = make_params(metric, p, w, V, VI, log_base)
@@ -311,12 +321,7 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
     with nogil:
         lo = 0
         while lo < n - 1:
-            # a block of rows worth ~SIGNAL_CHECK_WORK coordinate operations
-            hi = lo
-            work = 0
-            while hi < n - 1 and work < SIGNAL_CHECK_WORK:
-                work = work + (n - 1 - hi) * per_pair
-                hi = hi + 1
+            hi = rows_worth(n, lo, per_pair)
             n_chunks = (hi - lo + PDIST_ROW_GROUP - 1) // PDIST_ROW_GROUP
             for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
                 pdist_rows(&X[0, 0], n, d, lo + chunk * PDIST_ROW_GROUP,
@@ -345,7 +350,7 @@ def pdist_packed(const uint64_t[:, ::1] P,     # in: (n, w) truth values, 64 to 
     The same values, bit for bit, as pdist_condensed on the unpacked 0/1 rows
     (see _bool_kernels.h). Bits past d in each row must be 0.
     """
-    cdef index_t n = P.shape[0], w = P.shape[1], lo, hi, work, chunk, n_chunks
+    cdef index_t n = P.shape[0], w = P.shape[1], lo, hi, chunk, n_chunks
     cdef int interrupted = 0
     cdef long long* counters = NULL
     if n < 2:
@@ -356,11 +361,7 @@ def pdist_packed(const uint64_t[:, ::1] P,     # in: (n, w) truth values, 64 to 
     with nogil:
         lo = 0
         while lo < n - 1:
-            hi = lo
-            work = 0
-            while hi < n - 1 and work < SIGNAL_CHECK_WORK:
-                work = work + (n - 1 - hi) * (w + 4)
-                hi = hi + 1
+            hi = rows_worth(n, lo, w + 4)
             n_chunks = hi - lo
             for chunk in prange(n_chunks, schedule='dynamic', num_threads=workers):
                 if out_t is double:
