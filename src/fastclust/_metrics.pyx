@@ -13,7 +13,8 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt, NAN
 from libc.stdlib cimport malloc, free
 
-from ._common cimport reraise_pending, index_t, row_base, signals_pending, STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK
+from ._common cimport (reraise_pending, index_t, report_and_poll, row_base, signals_pending,
+                       STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK)
 from libc.stdint cimport uint64_t
 
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
@@ -328,9 +329,8 @@ def pdist_condensed(const floating[:, ::1] X,   # in: (n, d) observations
                            min(lo + (chunk + 1) * PDIST_ROW_GROUP, hi), &prm,
                            &norms[0], XT, &out[0])
             lo = hi
-            if counters != NULL:
-                counters[1] = hi * (2 * n - hi - 1) // 2     # the pairs of rows < hi
-            if signals_pending():
+            # done: the pairs of rows < hi
+            if report_and_poll(counters, hi * (2 * n - hi - 1) // 2):
                 interrupted = 1
                 break
     if interrupted:
@@ -371,9 +371,8 @@ def pdist_packed(const uint64_t[:, ::1] P,     # in: (n, w) truth values, 64 to 
                     fc_packed_row_f32(metric, &P[0, 0], w, &ones[0], <double>d, lo + chunk,
                                       lo + chunk + 1, n, &out[0] + row_base(n, lo + chunk))
             lo = hi
-            if counters != NULL:
-                counters[1] = hi * (2 * n - hi - 1) // 2     # the pairs of rows < hi
-            if signals_pending():
+            # done: the pairs of rows < hi
+            if report_and_poll(counters, hi * (2 * n - hi - 1) // 2):
                 interrupted = 1
                 break
     if interrupted:
