@@ -422,7 +422,8 @@ def _working_condensed(y, spec: MethodSpec, metric, preserve_input, workers,
         if math.isinf(float(dists.max())):
             k = int(np.argmax(dists))
             raise NonFiniteError(f"the distances between the observations in `y` overflow: "
-                             f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the data.")
+                                 f"entry [{k}] of pdist(y, {name!r}) is inf; rescale the "
+                                 f"data.")
         check_finite(dists, "pdist(y)")     # raises: e.g. cosine distance of a zero vector
     if square:
         return _Deferred(dists, workspace, 1.0), n, squared, scale

@@ -377,8 +377,9 @@ def _prim_edges(X, name: str, extraarg, workers):
                 edge_d /= scale                # exact: a power of two (twice, not by
                                                # scale^2, which can underflow)
         if not np.isfinite(edge_d).all():
-            raise NonFiniteError(f"`X` has entries up to {float(np.max(np.abs(X / scale))):.3g} "
-                             f"in magnitude: its {name} distances overflow float64.")
+            largest = float(np.max(np.abs(X / scale)))
+            raise NonFiniteError(f"`X` has entries up to {largest:.3g} in magnitude: its "
+                                 f"{name} distances overflow float64.")
         return edge_d, edge_i, edge_j
     norms = row_norms(X, code, args.get("w", np.empty(0)))
     bad = np.full(2, -1, dtype=np.intp)

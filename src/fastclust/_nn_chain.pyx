@@ -22,16 +22,14 @@ algorithms", arXiv:1109.2378, section 3.3 (NN-chain-linkage).
 import numpy as np
 
 from cython.parallel cimport prange
-
-from ._openmp cimport omp_get_thread_num
-
-
 from libc.math cimport INFINITY, sqrt
 from libc.string cimport memmove
 
-from ._common cimport (position_of, reraise_pending, index_t, row_base, report_and_poll, signals_pending, STATUS_OK,
-                       STATUS_INTERRUPTED, STATUS_BUG, SIGNAL_CHECK_WORK,
-                       METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD)
+from ._common cimport (position_of, reraise_pending, index_t, row_base, report_and_poll,
+                       signals_pending, STATUS_OK, STATUS_INTERRUPTED, STATUS_BUG,
+                       SIGNAL_CHECK_WORK, METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED,
+                       METHOD_WARD)
+from ._openmp cimport omp_get_thread_num
 
 cdef extern from "_chain_kernels.h":
     enum:
@@ -63,9 +61,10 @@ if (FC_COMPLETE, FC_AVERAGE, FC_WEIGHTED, FC_WARD) != (
         METHOD_COMPLETE, METHOD_AVERAGE, METHOD_WEIGHTED, METHOD_WARD):
     raise ImportError("method codes in _chain_kernels.h differ from _common.pxd")
 
-# Both kernels run on one thread on purpose: a merge's scans and updates take
-# microseconds, and a parallel region per scan stalls whenever another process
-# holds the second core (average linkage then ran 7x slower than on one thread).
+# The merge steps of both kernels run on one thread on purpose: a merge's scans
+# and updates take microseconds, and a parallel region per scan stalls whenever
+# another process holds the second core (average linkage then ran 7x slower
+# than on one thread). Only the square matrix's build, one pass, is shared.
 
 cdef enum:
     CHAIN_GROWN = 0         # chain_extend: y pushed, go on scanning from it
@@ -536,9 +535,9 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     Preconditions: n >= 2, len(dists) == n*(n-1)//2, entries finite and >= 0
     (for Ward, also their squares times scale**2); D has shape (n, n).
     `dists` is only read, or it is D's own last n*(n-1)//2 entries, which the
-    matrix is then built over (see fc_square_rows). The merges are those of nn_chain_linkage on
-    ``dists * scale`` (squared for Ward unless `squared`), bit for bit and in
-    the same order. Returns a status code.
+    matrix is then built over (see fc_square_upper_rows). The merges are those
+    of nn_chain_linkage on ``dists * scale`` (squared for Ward unless
+    `squared`), bit for bit and in the same order. Returns a status code.
     """
     cdef index_t[::1] slot = np.arange(n, dtype=np.intp)
     cdef double[::1] size = np.ones(n)
@@ -552,10 +551,11 @@ def nn_chain_square_linkage(const double[::1] dists,   # in: condensed, not writ
     cdef index_t[::1] rewritten_at = np.zeros(n, dtype=np.intp)
     cdef SquareState st
     cdef int status
-    cdef bint in_place = &D[0, 0] <= &dists[0] <= &D[n - 1, n - 1]
+    cdef bint in_place
     cdef long long* counters = NULL
     if D.shape[0] != n or D.shape[1] != n:
         raise ValueError(f"D must have shape ({n}, {n}); got ({D.shape[0]}, {D.shape[1]}).")
+    in_place = &D[0, 0] <= &dists[0] <= &D[n - 1, n - 1]
     if progress is not None:
         counters = &progress[0]
         counters[2] = n * n
