@@ -59,7 +59,7 @@ def pytest_report_header(config):
              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}"]
     try:
         import fastclust
-        from fastclust._mst import openmp_enabled
+        from fastclust._platform import openmp_enabled
 
         lines.append(f"fastclust {fastclust.__version__}, OpenMP: {openmp_enabled()}")
     except Exception as exc:  # report, do not break collection

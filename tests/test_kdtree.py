@@ -19,7 +19,7 @@ import pytest
 
 import fastclust
 from fastclust._kdtree_single import kdtree_mst_edges, kdtree_single_linkage
-from fastclust._mst import openmp_enabled
+from fastclust._platform import openmp_enabled
 from fastclust._relabel import label_merges
 
 from _naive import kruskal_linkage

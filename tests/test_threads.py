@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import fastclust
-from fastclust._mst import mst_linkage, openmp_enabled
+from fastclust._mst import mst_linkage
+from fastclust._platform import openmp_enabled
 from fastclust._relabel import label_merges
 
 from _naive import kruskal_linkage

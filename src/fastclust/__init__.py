@@ -5,6 +5,8 @@ kernels: a Boruvka minimum spanning tree for single linkage, the
 nearest-neighbour chain for complete, average, weighted and Ward, and
 Muellner's generic algorithm for centroid and median.
 """
+from ._build_config import version as __version__
+from ._config import show_config
 from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
 from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
@@ -19,7 +21,6 @@ from ._tree import (ClusterNode, DisjointSet, cophenet, cophenetic_correlation, 
 from ._validation import ClusterWarning, NonFiniteError
 from .estimator import HierarchicalClustering
 
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClusterNode",
@@ -60,6 +61,7 @@ __all__ = [
     "optimal_leaf_ordering",
     "pdist",
     "set_link_color_palette",
+    "show_config",
     "single",
     "squareform",
     "to_mlab_linkage",

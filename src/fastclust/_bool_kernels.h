@@ -12,7 +12,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
+
+#include "_cpu_features.h"
 
 /* Metric codes, as METRIC_* in _pair_distance.pxd (_metrics.pyx checks on import). */
 #define FC_HAMMING 11
@@ -56,7 +57,7 @@ static inline double fc_bool_formula(int kind, double ntt, double nx, double ny,
         const uint64_t *xj = P + j * w;                                          \
         uint64_t ntt = 0;                                                        \
         for (ptrdiff_t k = 0; k < w; ++k)                                        \
-            ntt += (uint64_t)__builtin_popcountll(xi[k] & xj[k]);                \
+            ntt += fc_popcount64(xi[k] & xj[k]);                                  \
         out[j] = (OUT_T)fc_bool_formula(kind, (double)ntt, ones[i], ones[j], d); \
     }
 
@@ -74,17 +75,9 @@ static void fc_packed_row_##SUFFIX(int kind, const uint64_t *P, ptrdiff_t w,    
     fc_packed_row_portable_##SUFFIX(kind, P, w, ones, d, i, j0, j1, out);        \
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-/* The POPCNT instruction where the CPU has it (and FASTCLUST_NO_AVX2, which the
- * tests use to force the portable paths, is unset); else the compiler's
- * portable bit count. Benign race: all threads agree. */
-static inline int fc_use_popcnt(void)
-{
-    static int use = -1;
-    if (use < 0)
-        use = __builtin_cpu_supports("popcnt") && getenv("FASTCLUST_NO_AVX2") == NULL;
-    return use;
-}
+#ifdef FC_X86_DISPATCH
+/* The POPCNT instruction where fc_use_popcnt() says so, else the portable
+ * bit count of fc_popcount64. */
 #define FC_DEFINE_PACKED_ROW_POPCNT(SUFFIX, OUT_T)                               \
 __attribute__((target("popcnt")))                                                \
 static void fc_packed_row_popcnt_##SUFFIX(int kind, const uint64_t *P,           \

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "_scan_kernels.h"   /* fc_scan_use_avx2: the AVX2 switch the MST scans use */
+#include "_scan_kernels.h"
 
 /* Method codes, as METHOD_* in _common.pxd (_nn_chain.pyx checks on import). */
 #define FC_COMPLETE 1
@@ -40,7 +40,7 @@ static ptrdiff_t fc_masked_argmin_scalar(const double *restrict row,
     return k;
 }
 
-#ifdef FASTCLUST_HAVE_AVX2_PATH
+#ifdef FC_X86_DISPATCH
 /* The same minimum in eight lanes (two vectors of four), each keeping its own
  * strict minimum and the first index where it was reached; combined
  * lexicographically, the result is the scalar loop's. Indices ride along as
@@ -97,8 +97,8 @@ static ptrdiff_t fc_masked_argmin_avx2(const double *restrict row,
 static inline ptrdiff_t fc_masked_argmin(const double *row, const double *pen, ptrdiff_t m,
                                          double *best)
 {
-#ifdef FASTCLUST_HAVE_AVX2_PATH
-    if (fc_scan_use_avx2())
+#ifdef FC_X86_DISPATCH
+    if (fc_use_avx2())
         return fc_masked_argmin_avx2(row, pen, m, best);
 #endif
     return fc_masked_argmin_scalar(row, pen, m, best);
@@ -142,18 +142,18 @@ static inline double fc_lance_williams(int method, double d_ka, double d_kb, dou
     (int method, double *restrict ra, const double *restrict rb,                 \
      const double *restrict size, ptrdiff_t m, double d_ab, double size_a, double size_b)
 
-__attribute__((noinline))
+FC_NOINLINE
 static void fc_lance_williams_row_portable FC_LW_ROW_ARGS { FC_LW_ROW_BODY }
 
-#ifdef FASTCLUST_HAVE_AVX2_PATH
+#ifdef FC_X86_DISPATCH
 __attribute__((noinline, target("avx2")))
 static void fc_lance_williams_row_avx2 FC_LW_ROW_ARGS { FC_LW_ROW_BODY }
 #endif
 
 static void fc_lance_williams_row FC_LW_ROW_ARGS
 {
-#ifdef FASTCLUST_HAVE_AVX2_PATH
-    if (fc_scan_use_avx2()) {
+#ifdef FC_X86_DISPATCH
+    if (fc_use_avx2()) {
         fc_lance_williams_row_avx2(method, ra, rb, size, m, d_ab, size_a, size_b);
         return;
     }
@@ -185,7 +185,7 @@ static void fc_replay_row(int method, double *restrict row, ptrdiff_t m, double 
      * the row's cache lines, fetch the whole row first, as a stream. */
     if (16 * (t1 - t0) > m / 8)
         for (ptrdiff_t j = 0; j < m; j += 8)
-            __builtin_prefetch(row + j, 1, 3);
+            FC_PREFETCH_WRITE(row + j);
     switch (method) {
     case FC_COMPLETE: FC_REPLAY_LOOP(FC_COMPLETE) break;
     case FC_AVERAGE: FC_REPLAY_LOOP(FC_AVERAGE) break;

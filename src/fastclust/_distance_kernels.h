@@ -16,7 +16,8 @@
 
 #include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
+
+#include "_cpu_features.h"
 
 /* The four metrics of the vectorised rows; the codes are _pair_distance's. */
 #define FC_ROW_EUCLIDEAN 0
@@ -58,9 +59,7 @@ FC_DEFINE_ROW_SCALAR(fc_row_scalar_sqe_f32, float, FC_ROW_SQEUCLIDEAN)
 FC_DEFINE_ROW_SCALAR(fc_row_scalar_cit_f32, float, FC_ROW_CITYBLOCK)
 FC_DEFINE_ROW_SCALAR(fc_row_scalar_che_f32, float, FC_ROW_CHEBYSHEV)
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define FASTCLUST_HAVE_AVX2_DISTANCE 1
+#ifdef FC_X86_DISPATCH
 
 /* One coordinate's contribution, in each metric's scalar order. */
 #define FC_ACC(KIND, a, diff)                                                    \
@@ -154,7 +153,7 @@ static void fc_cosine_row_scalar_##SUFFIX(const double *xi, double norm_i,      
 FC_DEFINE_COSINE_SCALAR(f64, double)
 FC_DEFINE_COSINE_SCALAR(f32, float)
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 #define FC_COSINE_FINISH(a, jj)                                                  \
     _mm256_sub_pd(one, _mm256_max_pd(minus_one, _mm256_min_pd(one,              \
         _mm256_div_pd(a, _mm256_mul_pd(ni, _mm256_loadu_pd(norms + (jj)))))))
@@ -197,7 +196,7 @@ FC_DEFINE_COSINE_AVX2(f64, double, FC_STORE_F64)
 FC_DEFINE_COSINE_AVX2(f32, float, FC_STORE_F32)
 #define FC_COSINE_CALL(SUFFIX)                                                   \
     do {                                                                         \
-        if (fc_have_avx2())                                                      \
+        if (fc_use_avx2())                                                      \
             fc_cosine_row_avx2_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out); \
         else                                                                     \
             fc_cosine_row_scalar_##SUFFIX(xi, norm_i, XT, ld, j0, j1, d, norms, out); \
@@ -252,7 +251,7 @@ FC_DEFINE_OTHER_SCALAR(fc_row_scalar_bra_f32, float, FC_ROW_BRAYCURTIS)
 FC_DEFINE_OTHER_SCALAR(fc_row_scalar_can_f32, float, FC_ROW_CANBERRA)
 FC_DEFINE_OTHER_SCALAR(fc_row_scalar_seu_f32, float, FC_ROW_SEUCLIDEAN)
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 /* One coordinate k into the accumulators (num, den) of four columns c. */
 #define FC_OTHER_ACC(KIND, num, den, x, c, Vk)                                   \
     do {                                                                         \
@@ -314,7 +313,7 @@ FC_DEFINE_OTHER_AVX2(fc_row_avx2_can_f32, float, FC_STORE_F32, FC_ROW_CANBERRA)
 FC_DEFINE_OTHER_AVX2(fc_row_avx2_seu_f32, float, FC_STORE_F32, FC_ROW_SEUCLIDEAN)
 #define FC_OTHER_CALL(KIND3, SUFFIX)                                             \
     do {                                                                         \
-        if (fc_have_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out); \
+        if (fc_use_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out); \
         else fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, V, out);    \
     } while (0)
 #else
@@ -349,7 +348,7 @@ static void fc_mahalanobis_row_scalar_##SUFFIX(const double *xi, const double *X
 FC_DEFINE_MAHALANOBIS_SCALAR(f64, double)
 FC_DEFINE_MAHALANOBIS_SCALAR(f32, float)
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 /* Four columns at a time: their d differences in registers' worth of memory, then
  * the quadratic form with each VI entry broadcast to the four lanes. */
 #define FC_DEFINE_MAHALANOBIS_AVX2(SUFFIX, OUT_T, STORE4)                        \
@@ -399,7 +398,7 @@ FC_DEFINE_MAHALANOBIS_AVX2(f64, double, FC_STORE_F64)
 FC_DEFINE_MAHALANOBIS_AVX2(f32, float, FC_STORE_F32)
 #define FC_MAHALANOBIS_CALL(SUFFIX)                                              \
     do {                                                                         \
-        if (fc_have_avx2()) fc_mahalanobis_row_avx2_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out); \
+        if (fc_use_avx2()) fc_mahalanobis_row_avx2_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out); \
         else fc_mahalanobis_row_scalar_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out); \
     } while (0)
 #else
@@ -407,25 +406,12 @@ FC_DEFINE_MAHALANOBIS_AVX2(f32, float, FC_STORE_F32)
     fc_mahalanobis_row_scalar_##SUFFIX(xi, XT, ld, j0, j1, d, VI, out)
 #endif
 
-/* 1 when the vectorised rows will be used: an AVX2 CPU and FASTCLUST_NO_AVX2 unset. */
-static inline int fc_have_avx2(void)
-{
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
-    static int use_avx2 = -1;   /* benign race: all threads agree */
-    if (use_avx2 < 0)
-        use_avx2 = __builtin_cpu_supports("avx2") && getenv("FASTCLUST_NO_AVX2") == NULL;
-    return use_avx2;
-#else
-    return 0;
-#endif
-}
-
 /* out[j] = distance of metric `kind` (FC_ROW_*) between x_i and column j of XT,
  * rounded to out's type, for j in [j0, j1). */
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 #define FC_ROW_CALL(KIND3, SUFFIX)                                               \
     do {                                                                         \
-        if (fc_have_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out); \
+        if (fc_use_avx2()) fc_row_avx2_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out); \
         else fc_row_scalar_##KIND3##_##SUFFIX(xi, XT, ld, j0, j1, d, out);       \
     } while (0)
 #else

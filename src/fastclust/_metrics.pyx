@@ -17,6 +17,7 @@ from ._common cimport (reraise_pending, index_t, report_and_poll, row_base, sign
                        STATUS_OK, STATUS_INTERRUPTED, SIGNAL_CHECK_WORK)
 from libc.stdint cimport uint64_t
 
+from ._cpu_features cimport fc_use_avx2
 from ._pair_distance cimport (Params, pair_distance, pair_work, squared_distance,
                               METRIC_BRAYCURTIS, METRIC_CANBERRA, METRIC_CHEBYSHEV,
                               METRIC_CITYBLOCK, METRIC_COSINE, METRIC_EUCLIDEAN,
@@ -53,7 +54,6 @@ ctypedef fused out_t:
 
 
 cdef extern from "_distance_kernels.h":
-    int fc_have_avx2() noexcept nogil
     void fc_metric_row_f64(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
                            index_t j1, index_t d, double* out) noexcept nogil
     void fc_metric_row_f32(int kind, const double* xi, const double* XT, index_t ld, index_t j0,
@@ -273,7 +273,7 @@ def transposed_for_rows(X, int metric, w):
     d-vector in registers); the copy costs n*d doubles, small next to the
     n^2/2 output.
     """
-    if (not row_kernel_metric(metric) or w.shape[0] > 0 or not fc_have_avx2()
+    if (not row_kernel_metric(metric) or w.shape[0] > 0 or not fc_use_avx2()
             or (metric == METRIC_MAHALANOBIS and X.shape[1] > 64)):
         return None
     return np.ascontiguousarray(X.T, dtype=np.float64)

@@ -11,7 +11,8 @@
 #define FASTCLUST_MINPLUS_H
 
 #include <stddef.h>
-#include <stdlib.h>
+
+#include "_cpu_features.h"
 
 #define FC_MINPLUS_BODY                                  \
     for (ptrdiff_t j = 0; j < len; ++j) {                \
@@ -25,8 +26,7 @@ static void fc_minplus_baseline(double *restrict r, const double *restrict row, 
     FC_MINPLUS_BODY
 }
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define FASTCLUST_HAVE_AVX2_MINPLUS 1
+#ifdef FC_X86_DISPATCH
 __attribute__((target("avx2")))
 static void fc_minplus_avx2(double *restrict r, const double *restrict row, double a,
                             ptrdiff_t len)
@@ -36,22 +36,10 @@ static void fc_minplus_avx2(double *restrict r, const double *restrict row, doub
 #endif
 #undef FC_MINPLUS_BODY
 
-static inline int fc_minplus_use_avx2(void)
-{
-#ifdef FASTCLUST_HAVE_AVX2_MINPLUS
-    static int use_avx2 = -1;
-    if (use_avx2 < 0)
-        use_avx2 = __builtin_cpu_supports("avx2") && getenv("FASTCLUST_NO_AVX2") == NULL;
-    return use_avx2;
-#else
-    return 0;
-#endif
-}
-
 static inline void fc_minplus(double *restrict r, const double *restrict row, double a,
                               ptrdiff_t len, int avx2)
 {
-#ifdef FASTCLUST_HAVE_AVX2_MINPLUS
+#ifdef FC_X86_DISPATCH
     if (avx2) {
         fc_minplus_avx2(r, row, a, len);
         return;

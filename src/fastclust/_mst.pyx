@@ -28,7 +28,7 @@ from libc.string cimport memmove
 from ._common cimport (find_root, reraise_pending, index_t, report_and_poll, row_base,
                        signals_pending, STATUS_BUG, STATUS_OK, STATUS_INTERRUPTED,
                        SIGNAL_CHECK_WORK)
-from ._openmp cimport omp_get_thread_num, FASTCLUST_HAVE_OPENMP
+from ._openmp cimport omp_get_thread_num
 
 # Rows handed to a thread at a time; rows have different lengths, so hand out many.
 cdef index_t ROWS_PER_CHUNK = 16
@@ -405,8 +405,3 @@ def mst_linkage(const floating[::1] dists, # in, never written: float64 or float
     for i in range(n - 1):
         decode_offset(n, edge_k[i], &edge_i[i], &edge_j[i])
     return STATUS_OK
-
-
-def openmp_enabled():
-    """True when the kernels were built with OpenMP (so `workers` > 1 has an effect)."""
-    return bool(FASTCLUST_HAVE_OPENMP)

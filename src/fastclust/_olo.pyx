@@ -36,10 +36,10 @@ from libc.math cimport INFINITY
 
 from ._common cimport (STATUS_BUG, STATUS_INTERRUPTED, STATUS_OK, condensed_index, index_t,
                        reraise_pending, signals_pending)
+from ._cpu_features cimport fc_use_avx2
 from ._openmp cimport omp_get_thread_num
 
 cdef extern from "_minplus.h":
-    int fc_minplus_use_avx2() noexcept nogil
     void fc_minplus(double* r, const double* row, double a, index_t len, int avx2) noexcept nogil
 
 # Below this much (min, +) work a node is done on one thread.
@@ -124,7 +124,7 @@ cdef int fill_costs(const double* y, index_t n, const index_t[:, ::1] children,
                     double* M, double* T, double* R, int workers) noexcept nogil:
     """D in leaf order into M, then M node by node (bottom-up)."""
     cdef index_t p, q, s, i, a, b, a0, na, b0, nb, olo, ohi, j, c
-    cdef int avx2 = fc_minplus_use_avx2()
+    cdef int avx2 = fc_use_avx2()
     cdef int tid
     cdef index_t work_since_check = 0
     for p in range(n):

@@ -10,7 +10,8 @@
 
 #include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
+
+#include "_cpu_features.h"
 
 /* One row of a Boruvka pass, for a float64 (f64) or float32 (f32) matrix.
  *   drow[j]   distance (i, j) for j in [j0, n); float32 values are widened to
@@ -62,9 +63,7 @@ FC_DEFINE_BORUVKA_ROW_SCALAR(f64, double)
 FC_DEFINE_BORUVKA_ROW_SCALAR(f32, float)
 #undef FC_LANE
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define FASTCLUST_HAVE_AVX2_PATH 1
+#ifdef FC_X86_DISPATCH
 
 /* The same row with AVX2: four lanes, each keeping its own strict minimum and
  * the offset where it was first reached, combined lexicographically at the end,
@@ -125,24 +124,9 @@ FC_DEFINE_BORUVKA_ROW_AVX2(f64, double)
 FC_DEFINE_BORUVKA_ROW_AVX2(f32, float)
 #endif
 
-/* AVX2 when the CPU has it, else the portable loop; decided on first use, and
- * FASTCLUST_NO_AVX2=1 in the environment forces the portable loop (the tests
- * compare both). Benign race: all threads agree. */
-static inline int fc_scan_use_avx2(void)
-{
-#ifdef FASTCLUST_HAVE_AVX2_PATH
-    static int use_avx2 = -1;
-    if (use_avx2 < 0)
-        use_avx2 = __builtin_cpu_supports("avx2") && getenv("FASTCLUST_NO_AVX2") == NULL;
-    return use_avx2;
-#else
-    return 0;
-#endif
-}
-
-#ifdef FASTCLUST_HAVE_AVX2_PATH
+#ifdef FC_X86_DISPATCH
 #define FC_BORUVKA_AVX2_CALL(SUFFIX)                                             \
-    if (fc_scan_use_avx2()) {                                                    \
+    if (fc_use_avx2()) {                                                    \
         fc_boruvka_row_avx2_##SUFFIX(drow, comp, ci, j0, n, koff, col_d, col_k, best_d, best_k); \
         return;                                                                  \
     }

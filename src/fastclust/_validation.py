@@ -10,7 +10,7 @@ import numpy as np
 
 from ._checks import finite_range
 from ._methods import METHODS, MethodSpec
-from ._mst import openmp_enabled
+from ._platform import openmp_enabled
 
 # Without OpenMP every kernel runs on one thread, whatever `workers` says.
 _OPENMP = openmp_enabled()

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "_distance_kernels.h"   /* fc_have_avx2() */
+#include "_distance_kernels.h"
 
 static inline ptrdiff_t fc_condensed_index(ptrdiff_t n, ptrdiff_t i, ptrdiff_t j)
 {
@@ -174,7 +174,7 @@ static ptrdiff_t fc_dist_argmin_scalar_##SUFFIX(                                
 FC_DEFINE_DIST_ARGMIN_SCALAR(f64, double)
 FC_DEFINE_DIST_ARGMIN_SCALAR(f32, float)
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 
 #define FC_LOAD4_f64(ptr) _mm256_loadu_pd(ptr)
 #define FC_LOAD4_f32(ptr) _mm256_cvtps_pd(_mm_loadu_ps(ptr))
@@ -415,21 +415,21 @@ FC_DEFINE_DIST_ARGMIN_AVX2(f32, float)
 
 #endif
 
-/* Dispatchers: AVX2 when fc_have_avx2(), else the scalar loops (same results). */
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+/* Dispatchers: AVX2 when fc_use_avx2(), else the scalar loops (same results). */
+#ifdef FC_X86_DISPATCH
 #define FC_DISPATCH(NAME, SUFFIX, ...)                                            \
     do {                                                                          \
-        if (fc_have_avx2()) NAME##_avx2_##SUFFIX(__VA_ARGS__);                    \
+        if (fc_use_avx2()) NAME##_avx2_##SUFFIX(__VA_ARGS__);                    \
         else NAME##_scalar_##SUFFIX(__VA_ARGS__);                                 \
     } while (0)
 #else
 #define FC_DISPATCH(NAME, SUFFIX, ...) NAME##_scalar_##SUFFIX(__VA_ARGS__)
 #endif
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 #define FC_PRIM_CALL(K3, SUFFIX)                                                  \
     do {                                                                          \
-        if (fc_have_avx2())                                                       \
+        if (fc_use_avx2())                                                       \
             fc_prim_avx2_##K3##_##SUFFIX(XT, ld, m, d, xu, u, rest, n, key_d, key_k, \
                                          key_u, best_d, best_k, best_t);          \
         else                                                                      \
@@ -445,7 +445,7 @@ FC_DEFINE_DIST_ARGMIN_AVX2(f32, float)
 /* One Prim step over the m points of XT (metric `kind`, FC_ROW_*): relax every
  * key with the new tree vertex u (coordinates xu) and return the smallest
  * (key_d, key_k) and its position. */
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 #define FC_DEFINE_COSINE_DISPATCH(SUFFIX, T)                                      \
 static inline void fc_prim_cosine_##SUFFIX(                                       \
     const T *XT, ptrdiff_t ld, ptrdiff_t m, ptrdiff_t d, const double *xu,        \
@@ -453,7 +453,7 @@ static inline void fc_prim_cosine_##SUFFIX(                                     
     double *key_d, ptrdiff_t *key_k, ptrdiff_t *key_u, double *best_d,            \
     ptrdiff_t *best_k, ptrdiff_t *best_t)                                         \
 {                                                                                 \
-    if (fc_have_avx2())                                                           \
+    if (fc_use_avx2())                                                           \
         fc_prim_cosine_avx2_##SUFFIX(XT, ld, m, d, xu, nu, nr, u, rest, n, key_d, \
                                      key_k, key_u, best_d, best_k, best_t);       \
     else                                                                          \
@@ -497,14 +497,14 @@ static inline void fc_dist_row_##SUFFIX(                                        
     FC_DISPATCH(fc_dist_row, SUFFIX, x, XT, ld, p0, p1, d, pen, ward, s_x, sz, out); \
 }
 
-#ifdef FASTCLUST_HAVE_AVX2_DISTANCE
+#ifdef FC_X86_DISPATCH
 #define FC_DEFINE_ARGMIN_DISPATCH(SUFFIX, T)                                      \
 static inline ptrdiff_t fc_dist_argmin_##SUFFIX(                                  \
     const double *x, const T *XT, ptrdiff_t ld, ptrdiff_t p0, ptrdiff_t p1,       \
     ptrdiff_t d, const double *pen, int ward, double s_x, const double *sz,      \
     double *best)                                                                 \
 {                                                                                 \
-    if (fc_have_avx2())                                                           \
+    if (fc_use_avx2())                                                           \
         return fc_dist_argmin_avx2_##SUFFIX(x, XT, ld, p0, p1, d, pen, ward, s_x, sz, best); \
     return fc_dist_argmin_scalar_##SUFFIX(x, XT, ld, p0, p1, d, pen, ward, s_x, sz, best); \
 }

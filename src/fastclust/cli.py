@@ -1,4 +1,5 @@
-"""The ``fastclust`` command line: ``fastclust demo`` and ``fastclust cluster FILE``.
+"""The ``fastclust`` command line: ``fastclust demo``, ``fastclust cluster FILE`` and
+``fastclust show-config``.
 
 Run ``fastclust --help`` (or ``python -m fastclust --help``). User mistakes
 (missing or malformed files, bad options) print one line
@@ -84,6 +85,12 @@ def main(argv=None) -> int:
     return 0
 
 
+def _run_show_config(args) -> None:
+    from ._config import show_config
+
+    show_config()
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from . import __version__
     from ._methods import METHODS
@@ -106,6 +113,13 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--n-clusters", metavar="K", type=_integer, default=4,
                       help="number of flat clusters, 1 to 50 (default: 4)")
     demo.set_defaults(run=_run_demo)
+
+    show = commands.add_parser(
+        "show-config", help="print how fastclust was built and what it runs with here",
+        description="Print the version, the build (compiler, flags, OpenMP) and the "
+                    "running setup (Python, NumPy, OpenMP runtime and threads, SIMD "
+                    "paths): the report to paste into a bug report.")
+    show.set_defaults(run=_run_show_config)
 
     cluster = commands.add_parser(
         "cluster", help="cluster the rows of a CSV, TSV or .npy file",
