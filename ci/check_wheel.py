@@ -19,7 +19,7 @@ import sys
 import tarfile
 import zipfile
 
-LICENSE_FILES = ["LICENSE", "LICENSES_bundled.txt", "LICENSES/GPL-3.0.txt",
+LICENSE_FILES = ["LICENSE", "LICENSES/bundled-runtimes.txt", "LICENSES/GPL-3.0.txt",
                  "LICENSES/GCC-exception-3.1.txt", "LICENSES/Apache-2.0.txt",
                  "LICENSES/LLVM-exception.txt"]
 SOURCE_OR_BUILD = re.compile(
