@@ -16,7 +16,7 @@ openmp=${FASTCLUST_OPENMP:-auto}
 cd "$repo"
 echo "== building fastclust from source (openmp=$openmp)"
 python -m pip install --quiet ".[test]" -Csetup-args="-Dopenmp=$openmp"
-python -c "import fastclust, fastclust._mst as m; print('fastclust', fastclust.__version__, 'openmp:', m.openmp_enabled())"
+python -c "import fastclust; fastclust.show_config()"
 
 echo "== pytest"
 status=0

@@ -44,6 +44,15 @@ step "checks: twine, check-wheel-contents, ci/check_wheel.py"
 "$tools/check-wheel-contents" --ignore W009,W010 "$wheel"
 "$tools/python" "$repo/ci/check_wheel.py" "$wheel" "$sdist"
 
+step "the release builds cibuildwheel would make (ci/wheel-builds.txt)"
+"$tools/python" -m pip install --quiet cibuildwheel
+for platform in linux macos windows; do
+    (cd "$repo" && "$tools/cibuildwheel" --print-build-identifiers --platform "$platform")
+done > "$work/builds.txt"
+diff -u "$repo/ci/wheel-builds.txt" "$work/builds.txt" \
+    || { echo "[tool.cibuildwheel] no longer lists the builds in ci/wheel-builds.txt" >&2; exit 1; }
+echo "$(wc -l < "$work/builds.txt") builds, as listed"
+
 step "install the wheel with no compiler on PATH, away from the source tree"
 # A PATH of the venv plus links to the few programs the tests and pip run:
 # no cc, gcc, clang or ld, so nothing can be compiled, and pip may take
