@@ -7,6 +7,7 @@ Muellner's generic algorithm for centroid and median.
 """
 from ._build_config import version as __version__
 from ._config import show_config
+from ._connectivity import Graph, grid_graph, knn_graph, linkage_graph
 from ._dendrogram import dendrogram, set_link_color_palette
 from ._distance import cdist, pdist, squareform
 from ._divisive import agglomerative_coefficient, bisecting, diana, divisive_coefficient
@@ -26,6 +27,7 @@ __all__ = [
     "ClusterNode",
     "ClusterWarning",
     "DisjointSet",
+    "Graph",
     "HierarchicalClustering",
     "NonFiniteError",
     "agglomerative_coefficient",
@@ -44,14 +46,17 @@ __all__ = [
     "fcluster",
     "fclusterdata",
     "from_mlab_linkage",
+    "grid_graph",
     "inconsistent",
     "is_isomorphic",
     "is_monotonic",
     "is_valid_im",
     "is_valid_linkage",
+    "knn_graph",
     "leaders",
     "leaves_list",
     "linkage",
+    "linkage_graph",
     "linkage_vector",
     "maxRstat",
     "maxdists",

@@ -61,7 +61,8 @@ def _linkage_problem(Z: np.ndarray, name: str | None):
 
     SciPy's rules (float64, 2-D, 4 columns, at least one row, no negative ids,
     heights or counts, counts at most n, ids formed before use, each id used
-    once), plus two SciPy does not check: all entries finite, ids integral.
+    once), plus two SciPy does not check: all entries finite but for +inf
+    heights, ids integral.
     """
     what = f"Linkage matrix `{name}`" if name else "Linkage matrix"
     if Z.dtype != np.float64:
@@ -73,8 +74,12 @@ def _linkage_problem(Z: np.ndarray, name: str | None):
         return ValueError, (f"{what} must have at least one row (linkage needs at least two "
                             f"observations); got shape {Z.shape}.")
     n = rows + 1
-    if not np.isfinite(Z).all():
-        r, c = (int(v) for v in np.argwhere(~np.isfinite(Z))[0])
+    # Heights may be +inf, as SciPy allows: linkage_graph joins the parts of a
+    # disconnected graph there. Anything else must be finite.
+    bad = ~np.isfinite(Z)
+    bad[:, 2] &= Z[:, 2] != np.inf
+    if bad.any():
+        r, c = (int(v) for v in np.argwhere(bad)[0])
         return ValueError, f"{what} must contain only finite values; entry [{r}, {c}] is {Z[r, c]}."
     ids = Z[:, :2]
 
@@ -228,7 +233,9 @@ def is_valid_linkage(Z, warning=False, throw=False, name=None) -> bool:
     The rules are SciPy's: a float64 array of shape (n - 1, 4) with at least
     one row; non-negative ids, heights and counts; no count above n; row s
     only uses ids below n + s; and no id used twice. fastclust also requires
-    finite entries and integral ids (SciPy accepts NaN ids). With one row,
+    finite entries (but for heights, which may be +inf, as for the joins of
+    the parts of a disconnected graph in :func:`linkage_graph`) and integral
+    ids (SciPy accepts NaN ids). With one row,
     SciPy checks nothing; fastclust then still checks everything but the
     count. Counts are not checked against the tree (:func:`to_tree` does that).
 
