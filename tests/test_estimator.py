@@ -40,7 +40,8 @@ def reference_tree(X, linkage, metric="euclidean", random_state=None):
 def test_constructor_stores_parameters_only():
     model = HierarchicalClustering(5, linkage="nonsense", metric=3, distance_threshold="x")
     assert model.get_params() == dict(n_clusters=5, linkage="nonsense", metric=3,
-                                      distance_threshold="x", random_state=None, workers=None)
+                                      distance_threshold="x", random_state=None, workers=None,
+                                      connectivity=None, pairs="edges")
     assert not [k for k in vars(model) if k.endswith("_")]
 
 

@@ -174,7 +174,7 @@ def _completing_edges(X, labels, n_parts: int, metric: str):
 
 
 def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "ward",
-                  metric: str = "euclidean", *,
+                  metric: str = "euclidean", *, pairs: Literal["edges", "all"] = "edges",
                   disconnected: Literal["forest", "complete", "raise"] = "forest"
                   ) -> NDArray[np.float64]:
     """Hierarchical clustering in which clusters merge only along the edges of a graph.
@@ -211,6 +211,16 @@ def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "w
         Distance for the edges of 'single', 'complete' and 'average': one of
         'euclidean', 'sqeuclidean', 'cityblock' (aliases 'l1', 'manhattan'),
         'chebyshev', 'cosine'. 'ward' needs 'euclidean'.
+    pairs : {'edges', 'all'}, default='edges'
+        Which distances 'single', 'complete' and 'average' see. 'edges':
+        only those of the graph's edges, as above (scikit-learn's tree;
+        O(n + E) memory and fast). 'all': every pair of points of two adjacent
+        clusters, so that the value of a pair is the true linkage distance
+        (the largest, smallest or mean distance between their points): then
+        a height below t means that no two points of the cluster are t apart
+        ('complete'), which 'edges' does not promise (scikit-learn issue
+        23550). Costs up to O(n^2) distance evaluations; memory stays O(n + E).
+        'ward' is exact either way.
     disconnected : {'forest', 'complete', 'raise'}, default='forest'
         What to do when the graph has several connected parts. 'forest':
         points of different parts never merge; each part's tree is built,
@@ -290,6 +300,8 @@ def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "w
     if metric not in GRAPH_METRICS:
         raise ValueError(f"`metric` must be one of {', '.join(map(repr, GRAPH_METRICS))} with a "
                          f"connectivity graph; got {metric!r}.")
+    if pairs not in ("edges", "all"):
+        raise ValueError(f"`pairs` must be 'edges' or 'all'; got {pairs!r}.")
     if disconnected not in DISCONNECTED:
         raise ValueError(f"`disconnected` must be one of {', '.join(map(repr, DISCONNECTED))}; "
                          f"got {disconnected!r}.")
@@ -311,12 +323,15 @@ def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "w
 
     Z = np.empty((n - 1, 4))
     progress = current(STAGE_MERGES, n - 1)
-    if method == "single":
-        _single(arr, u, v, metric, n_parts, Z)
+    all_pairs = pairs == "all" and method != "ward"
+    if method == "single" and not all_pairs:
+        _single(arr, u, v, metric, Z)
         return Z
     values = np.empty(0)
     if method != "ward":
         values = _edge_distances(arr, u, v, metric)
+    code = METRICS[metric].code
+    norms = row_norms(arr, code, np.empty(0)) if metric == "cosine" else np.empty(0)
     # The symmetric graph in CSR form, each edge in both directions.
     rows = np.concatenate([u, v])
     cols = np.concatenate([v, u])
@@ -329,7 +344,7 @@ def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "w
     min_obs = np.empty(2 * n - 1, dtype=np.intp)
     alive = np.empty(2 * n - 1, dtype=np.int8)
     steps = graph_linkage(n, indptr, indices, values, METHODS[method].code, arr, Z, min_obs,
-                          alive, progress)
+                          alive, all_pairs, code, norms, progress)
     # One cluster per connected part is left: join them at +inf.
     parts = np.flatnonzero(alive)
     parts = parts[np.argsort(min_obs[parts], kind="stable")]
@@ -352,7 +367,7 @@ def _edge_distances(X, u, v, metric: str) -> NDArray[np.float64]:
     return out
 
 
-def _single(X, u, v, metric: str, n_parts: int, Z) -> None:
+def _single(X, u, v, metric: str, Z) -> None:
     """Kruskal's forest of the edges, labelled into Z; parts joined at +inf."""
     n = X.shape[0]
     dist = _edge_distances(X, u, v, metric)

@@ -14,7 +14,10 @@ linkage value, scikit-learn's definitions on the graph:
 
 A value starts as the edge's distance. With every edge present, complete and
 average are complete and average linkage; on a sparse graph they only see the
-distances of edges. Ties: the smallest (value, larger node id, smaller node id)
+distances of edges. With all_pairs, a value missing on one side is computed
+from the points instead (the largest, smallest or mean distance between the
+two clusters' points), so that the values of complete, single and average are
+the true linkage distances of adjacent clusters. Ties: the smallest (value, larger node id, smaller node id)
 merges first, node ids being SciPy's (observations 0..n-1, merge s makes n + s).
 
 Memory: each cluster's adjacency list of (neighbour, value) entries, built at
@@ -29,7 +32,8 @@ import numpy as np
 from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc, realloc
 
-from ._common cimport (METHOD_AVERAGE, METHOD_COMPLETE, METHOD_WARD, SIGNAL_CHECK_WORK,
+from ._common cimport (METHOD_AVERAGE, METHOD_COMPLETE, METHOD_SINGLE, METHOD_WARD,
+                       SIGNAL_CHECK_WORK,
                        STATUS_BUG, STATUS_INTERRUPTED, STATUS_OK, find_root, index_t,
                        reraise_pending, report_and_poll)
 from ._pair_distance cimport Params, pair_distance
@@ -173,18 +177,59 @@ cdef inline double ward_value(const double* sums, index_t d, index_t sr, index_t
     return acc * w
 
 
+cdef double cluster_distance(int method, const double* X, index_t d, const Params* prm,
+                             const double* norms, const index_t* head, const index_t* next_point,
+                             index_t a, index_t c, double size_a, double size_c,
+                             index_t* work) noexcept nogil:
+    """The linkage distance of clusters a and c from all pairs of their points."""
+    cdef index_t p = head[a], q, lo, hi
+    cdef double acc = 0.0 if method == METHOD_AVERAGE else -1.0, dist
+    cdef bint first = True
+    while p >= 0:
+        q = head[c]
+        while q >= 0:
+            lo = p if p < q else q
+            hi = q if p < q else p
+            dist = pair_distance(X + lo * d, X + hi * d, d, prm,
+                                 norms[lo] if norms != NULL else 0.0,
+                                 norms[hi] if norms != NULL else 0.0, NULL)
+            if method == METHOD_AVERAGE:
+                acc += dist
+            elif first or (dist > acc if method == METHOD_COMPLETE else dist < acc):
+                acc = dist
+            first = False
+            q = next_point[q]
+        p = next_point[p]
+    work[0] += <index_t>(size_a * size_c) * d
+    return acc / (size_a * size_c) if method == METHOD_AVERAGE else acc
+
+
+cdef inline double combine(int method, double value_i, double value_j, double ni,
+                           double nj) noexcept nogil:
+    """The merged cluster's value from its children's (i's first, as the heap gave them)."""
+    if method == METHOD_COMPLETE:
+        return value_j if value_j > value_i else value_i
+    if method == METHOD_SINGLE:
+        return value_j if value_j < value_i else value_i
+    return (ni * value_i + nj * value_j) / (ni + nj)
+
+
 cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indices,
                            const double* values, int method, double* sums, index_t d,
                            double* Z, index_t* n_merges, index_t* min_obs,
                            char* alive, double* size, index_t* slot, index_t* stamp,
                            index_t* pos, AdjList* lists, Heap* heap,
-                           long long* progress) noexcept nogil:
-    """The merge loop; lists, heap and the scratch arrays are the caller's (2n - 1 each)."""
+                           bint all_pairs, const double* X, const Params* prm,
+                           const double* norms, index_t* head, index_t* tail,
+                           index_t* next_point, long long* progress) noexcept nogil:
+    """The merge loop; lists, heap and the scratch arrays are the caller's (2n - 1 each;
+    next_point n). With all_pairs, X holds the points (d columns) and prm their metric."""
     cdef index_t u, v, t, k, i, j, c, cnt, si, sj
     cdef index_t step = 0, work = 0
     cdef double value, ni, nj
     cdef Cand top
     cdef Entry* fresh
+    cdef char* side = NULL        # with all_pairs: 1 = from i only, 2 = from j only, 3 = both
     cdef AdjList* li
     cdef AdjList* lj
     cdef bint ward = method == METHOD_WARD
@@ -195,6 +240,9 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
         slot[u] = u
         stamp[u] = -1
         min_obs[u] = u
+        head[u] = u
+        tail[u] = u
+        next_point[u] = -1
         cnt = indptr[u + 1] - indptr[u]
         lists[u].size = cnt
         lists[u].cap = cnt
@@ -243,6 +291,9 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
             for t in range(d):
                 sums[sj * d + t] = sums[si * d + t] + sums[sj * d + t]
             slot[k] = sj
+        next_point[tail[i]] = head[j]      # k's points: i's, then j's
+        head[k] = head[i]
+        tail[k] = tail[j]
 
         # k's neighbours: those of i, then those of j (combined when both have one)
         li = &lists[i]
@@ -250,6 +301,11 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
         fresh = <Entry*>malloc((li.size + lj.size) * sizeof(Entry)) if li.size + lj.size > 0 else NULL
         if li.size + lj.size > 0 and fresh == NULL:
             return STATUS_NO_MEMORY
+        if all_pairs:
+            side = <char*>realloc(side, (li.size + lj.size + 1) * sizeof(char))
+            if side == NULL:
+                free(fresh)
+                return STATUS_NO_MEMORY
         cnt = 0
         for t in range(li.size):
             c = li.e[t].node
@@ -257,22 +313,37 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
                 stamp[c] = k
                 pos[c] = cnt
                 fresh[cnt] = li.e[t]
+                if all_pairs:
+                    side[cnt] = 1
                 cnt += 1
         for t in range(lj.size):
             c = lj.e[t].node
             if not alive[c]:
                 continue
             if stamp[c] == k:
-                value = lj.e[t].value
-                if method == METHOD_COMPLETE:
-                    if value > fresh[pos[c]].value:
-                        fresh[pos[c]].value = value
-                elif method == METHOD_AVERAGE:
-                    fresh[pos[c]].value = (ni * fresh[pos[c]].value + nj * value) / (ni + nj)
+                if not ward:
+                    fresh[pos[c]].value = combine(method, fresh[pos[c]].value, lj.e[t].value,
+                                                  ni, nj)
+                if all_pairs:
+                    side[pos[c]] = 3
             else:
                 stamp[c] = k
                 fresh[cnt] = lj.e[t]
+                if all_pairs:
+                    side[cnt] = 2
                 cnt += 1
+        if all_pairs:
+            # a neighbour of one child only: the other child's value from the points
+            for t in range(cnt):
+                c = fresh[t].node
+                if side[t] == 1:
+                    value = cluster_distance(method, X, d, prm, norms, head, next_point, j, c,
+                                             nj, size[c], &work)
+                    fresh[t].value = combine(method, fresh[t].value, value, ni, nj)
+                elif side[t] == 2:
+                    value = cluster_distance(method, X, d, prm, norms, head, next_point, i, c,
+                                             ni, size[c], &work)
+                    fresh[t].value = combine(method, value, fresh[t].value, ni, nj)
         work += li.size + lj.size
         free(li.e)
         free(lj.e)
@@ -286,9 +357,9 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
             c = fresh[t].node
             if ward:
                 fresh[t].value = ward_value(sums, d, slot[k], slot[c], size[k], size[c])
-            if list_append(&lists[c], k, fresh[t].value, alive) != 0:
-                return STATUS_NO_MEMORY
-            if heap_push(heap, fresh[t].value, k, c, alive) != 0:
+            if (list_append(&lists[c], k, fresh[t].value, alive) != 0
+                    or heap_push(heap, fresh[t].value, k, c, alive) != 0):
+                free(side)
                 return STATUS_NO_MEMORY
         step += 1
         work += cnt * (d if ward else 1)
@@ -296,33 +367,57 @@ cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indi
             work = 0
             if report_and_poll(progress, step):
                 n_merges[0] = step
+                free(side)
                 return STATUS_INTERRUPTED
+    free(side)
     n_merges[0] = step
     if progress != NULL:
         progress[1] = progress[2]
     return STATUS_OK
 
 
+cdef Params plain_metric(int metric) noexcept:
+    """The parameters of a metric that takes none (no weights, p = 2)."""
+    cdef Params prm
+    prm.metric = metric
+    prm.p = 2.0
+    prm.w = NULL
+    prm.V = NULL
+    prm.VI = NULL
+    prm.log_base = 0.0
+    return prm
+
+
 def graph_linkage(index_t n,
                   const index_t[::1] indptr,     # in: CSR of the symmetric graph, no self-loops
                   const index_t[::1] indices,    # in: each row's neighbours, unique
                   const double[::1] values,      # in: edge distances (complete, average)
-                  int method,                    # in: METHOD_WARD, _COMPLETE or _AVERAGE
-                  const double[:, ::1] X,        # in: (n, d) observations (ward), else unused
+                  int method,                    # in: METHOD_WARD, _COMPLETE, _AVERAGE, _SINGLE
+                  const double[:, ::1] X,        # in: (n, d) observations
                   double[:, ::1] Z,              # out: (n - 1, 4); the first n_merges rows
                   index_t[::1] min_obs,          # out: (2n - 1): smallest observation per node
                   char[::1] alive,               # out: (2n - 1): 1 for the clusters left
+                  bint all_pairs=False,          # in: values missing on one side from the points
+                  int metric=0,                  # in: with all_pairs, the METRIC_* code
+                  const double[::1] norms=None,  # in: with all_pairs and cosine, row norms
                   long long[::1] progress=None):  # out: [stage, done, total], see _progress.py
     """Merge along the graph until no two clusters are adjacent; returns the number of merges.
 
     Rows [0, n_merges) of Z are the merges in order, with SciPy's ids (merge s
     makes n + s), the smaller child first, the height and the size. The clusters
     left (one per connected component) are the nodes with alive == 1.
+    METHOD_SINGLE needs all_pairs (single linkage along edges is single_forest).
     """
     cdef index_t n_edges = indptr[n]
-    cdef index_t d = X.shape[1] if method == METHOD_WARD else 0
-    cdef double[:, ::1] sums = np.array(X, dtype=np.float64, copy=True) if method == METHOD_WARD \
+    cdef index_t d = X.shape[1]
+    cdef bint ward = method == METHOD_WARD
+    cdef double[:, ::1] sums = np.array(X, dtype=np.float64, copy=True) if ward \
         else np.empty((0, 0))
+    cdef index_t[::1] head = np.empty(2 * n - 1, dtype=np.intp)
+    cdef index_t[::1] tail = np.empty(2 * n - 1, dtype=np.intp)
+    cdef index_t[::1] next_point = np.empty(n, dtype=np.intp)
+    cdef Params prm = plain_metric(metric)
+    cdef const double* norms_ptr = &norms[0] if norms is not None and norms.shape[0] > 0 else NULL
     cdef double[::1] size = np.empty(2 * n - 1)
     cdef index_t[::1] slot = np.empty(2 * n - 1, dtype=np.intp)
     cdef index_t[::1] stamp = np.empty(2 * n - 1, dtype=np.intp)
@@ -349,8 +444,10 @@ def graph_linkage(index_t n,
             status = merge_along_graph(
                 n, &indptr[0], &indices[0] if n_edges > 0 else NULL,
                 &values[0] if values.shape[0] > 0 else NULL, method,
-                &sums[0, 0] if d > 0 else NULL, d, &Z[0, 0], &n_merges, &min_obs[0],
-                &alive[0], &size[0], &slot[0], &stamp[0], &pos[0], lists, &heap, counters)
+                &sums[0, 0] if ward else NULL, d, &Z[0, 0], &n_merges, &min_obs[0],
+                &alive[0], &size[0], &slot[0], &stamp[0], &pos[0], lists, &heap,
+                all_pairs, &X[0, 0], &prm, norms_ptr, &head[0], &tail[0], &next_point[0],
+                counters)
     finally:
         for u in range(2 * n - 1):
             free(lists[u].e)
@@ -395,13 +492,7 @@ def edge_distances(const double[:, ::1] X,
                    const double[::1] norms,      # in: row norms for cosine, else empty
                    double[::1] out):
     """out[e] = the distance between rows u[e] < v[e], pdist's value for the pair."""
-    cdef Params prm
-    prm.metric = metric
-    prm.p = 2.0
-    prm.w = NULL
-    prm.V = NULL
-    prm.VI = NULL
-    prm.log_base = 0.0
+    cdef Params prm = plain_metric(metric)
     cdef index_t e, d = X.shape[1]
     cdef bint cosine = norms.shape[0] > 0
     with nogil:

@@ -64,6 +64,20 @@ class HierarchicalClustering:
         Seed for 'bisecting' (ignored by the other linkages).
     workers : int or None, default=None
         Threads for distances and single linkage (see :func:`fastclust.linkage`).
+    connectivity : sparse matrix, Graph, array_like or callable, default=None
+        Merge only clusters that an edge of this graph joins (pixels next to
+        each other, nearest neighbours): :func:`fastclust.linkage_graph`, with
+        `linkage` 'ward', 'single', 'complete' or 'average' and observations
+        `X`. A graph in several parts is never completed: the parts stay
+        apart (`n_clusters` must be at least their number, which
+        ``n_connected_components_`` gives), unlike scikit-learn, which adds
+        edges between them.
+    pairs : {'edges', 'all'}, default='edges'
+        With `connectivity`: the distances 'single', 'complete' and 'average'
+        see (see :func:`fastclust.linkage_graph`). 'edges' is scikit-learn's
+        tree; 'all' makes every pair of points of two adjacent clusters count,
+        so that with 'complete' no two points of a cluster found with
+        `distance_threshold` t are t or more apart.
 
     Attributes
     ----------
@@ -90,7 +104,10 @@ class HierarchicalClustering:
         Number of observations under each merge.
     linkage_matrix_ : ndarray of shape (n_samples - 1, 4)
         SciPy's linkage matrix Z, for every tree function of fastclust or
-        SciPy (``fcluster``, ``cophenet``, ``dendrogram``, ...).
+        SciPy (``fcluster``, ``cophenet``, ``dendrogram``, ...). With a
+        disconnected `connectivity`, its parts are joined at height +inf.
+    n_connected_components_ : int
+        Number of connected parts of `connectivity` (1 without it).
 
     See Also
     --------
@@ -107,11 +124,14 @@ class HierarchicalClustering:
     ``n_clusters_`` is the number of clusters that gives.
 
     Differences from scikit-learn's AgglomerativeClustering: the default
-    cluster numbering (first appearance here); no `connectivity` (a
-    connectivity-constrained tree is not available: fastclust has no exact
-    and fast algorithm for it yet); no `memory` or `compute_full_tree`
-    (the full tree is always built, in O(n^2) time for most linkages);
-    'weighted', 'centroid', 'median', 'diana' and 'bisecting' are extra.
+    cluster numbering (first appearance here); a disconnected
+    `connectivity` is not completed; `distance_threshold` keeps every merge
+    at or above it out of the clusters even when the heights have
+    inversions (scikit-learn counts the merges at or above it and undoes
+    that many of the last ones, which lets a higher merge through when the
+    heights are not monotone, as with a connectivity graph); no `memory`
+    or `compute_full_tree` (the full tree is always built); 'weighted',
+    'centroid', 'median', 'diana' and 'bisecting' are extra.
 
     Examples
     --------
@@ -135,13 +155,16 @@ class HierarchicalClustering:
     """
 
     def __init__(self, n_clusters=2, *, linkage="ward", metric="euclidean",
-                 distance_threshold=None, random_state=None, workers=None):
+                 distance_threshold=None, random_state=None, workers=None, connectivity=None,
+                 pairs="edges"):
         self.n_clusters = n_clusters
         self.linkage = linkage
         self.metric = metric
         self.distance_threshold = distance_threshold
         self.random_state = random_state
         self.workers = workers
+        self.connectivity = connectivity
+        self.pairs = pairs
 
     # ---- scikit-learn's parameter protocol -------------------------------------------------
 
@@ -211,7 +234,8 @@ class HierarchicalClustering:
         for name in self._get_param_names():
             value = getattr(self, name)
             default = defaults.get(name, inspect.Parameter.empty)
-            if isinstance(value, np.ndarray) or value is not default and value != default:
+            if value is not default and (default is None or isinstance(value, np.ndarray)
+                                         or value != default):
                 shown.append(f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
@@ -262,6 +286,12 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
             raise ValueError(f"`n_clusters` must be at most the number of samples "
                              f"(n_samples={n}); got {params['n_clusters']}.")
         Z = self._tree(data, params)
+        n_parts = int(np.count_nonzero(Z[:, 2] == np.inf)) + 1 if self.connectivity is not None else 1
+        if params["n_clusters"] is not None and params["n_clusters"] < n_parts:
+            raise ValueError(f"`n_clusters`={params['n_clusters']} is fewer than the {n_parts} "
+                             "connected parts of `connectivity`, and clusters never span two "
+                             f"parts: use n_clusters >= {n_parts} or a distance_threshold.")
+        self.n_connected_components_ = n_parts
         self.linkage_matrix_ = Z
         self.children_ = Z[:, :2].astype(np.intp)
         self.distances_ = Z[:, 2].copy()
@@ -383,6 +413,17 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
         if euclidean_only and metric not in allowed:
             raise ValueError(f"`linkage={linkage!r}` requires metric="
                              f"{' or '.join(repr(m) for m in allowed)}; got metric={self.metric!r}.")
+        if self.connectivity is not None:
+            from ._connectivity import GRAPH_METHODS, GRAPH_METRICS
+
+            if linkage not in GRAPH_METHODS:
+                raise ValueError(f"`linkage` must be one of {', '.join(map(repr, GRAPH_METHODS))} "
+                                 f"with `connectivity`; got {self.linkage!r}.")
+            if metric == "precomputed" or callable(metric) or metric not in GRAPH_METRICS:
+                raise ValueError(f"`metric` must be one of {', '.join(map(repr, GRAPH_METRICS))} "
+                                 f"with `connectivity`; got {self.metric!r}.")
+            if self.pairs not in ("edges", "all"):
+                raise ValueError(f"`pairs` must be 'edges' or 'all'; got {self.pairs!r}.")
         if linkage == "bisecting":
             from ._divisive import _as_generator
 
@@ -447,6 +488,10 @@ or (n_samples * (n_samples - 1) // 2,) when metric='precomputed'
         from ._linkage import linkage as build
 
         linkage, metric = params["linkage"], params["metric"]
+        if self.connectivity is not None:
+            from ._connectivity import linkage_graph
+
+            return linkage_graph(data, self.connectivity, linkage, metric, pairs=self.pairs)
         if linkage == "bisecting":
             return bisecting(data, random_state=self.random_state)
         y = data
