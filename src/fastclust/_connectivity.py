@@ -81,17 +81,16 @@ class Graph:
         return self
 
     def to_scipy(self):
-        """The graph as a symmetric ``scipy.sparse.coo_array`` (needs SciPy).
+        """The graph as a ``scipy.sparse.coo_array``, entries as stored (needs SciPy).
 
-        Each edge appears in both directions, as scikit-learn's graph builders
-        give it.
+        Not symmetrised: :func:`grid_graph` stores each edge once (i < j), and
+        :func:`knn_graph` each point's neighbours, as scikit-learn's
+        ``kneighbors_graph`` does; scikit-learn's ``connectivity`` and
+        :func:`linkage_graph` take an edge in either direction.
         """
         from scipy import sparse
 
-        row = np.concatenate([self.row, self.col])
-        col = np.concatenate([self.col, self.row])
-        return sparse.coo_array((np.concatenate([self.data, self.data]), (row, col)),
-                                shape=self.shape)
+        return sparse.coo_array((self.data, (self.row, self.col)), shape=self.shape)
 
     def __repr__(self) -> str:
         return f"Graph(n={self.shape[0]}, edges={self.nnz})"

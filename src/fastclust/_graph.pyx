@@ -181,13 +181,18 @@ cdef double cluster_distance(int method, const double* X, index_t d, const Param
                              const double* norms, const index_t* head, const index_t* next_point,
                              index_t a, index_t c, double size_a, double size_c,
                              index_t* work) noexcept nogil:
-    """The linkage distance of clusters a and c from all pairs of their points."""
-    cdef index_t p = head[a], q, lo, hi
+    """The linkage distance of clusters a and c from all pairs of their points.
+
+    A cluster's points are the size_a points from head[a] on: the list goes on
+    into its sibling's once the two have merged.
+    """
+    cdef index_t p = head[a], q, lo, hi, ia, ic
+    cdef index_t count_a = <index_t>size_a, count_c = <index_t>size_c
     cdef double acc = 0.0 if method == METHOD_AVERAGE else -1.0, dist
     cdef bint first = True
-    while p >= 0:
+    for ia in range(count_a):
         q = head[c]
-        while q >= 0:
+        for ic in range(count_c):
             lo = p if p < q else q
             hi = q if p < q else p
             dist = pair_distance(X + lo * d, X + hi * d, d, prm,
