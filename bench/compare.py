@@ -10,6 +10,7 @@ allocation the call makes, C++ ones included.
     python bench/compare.py --n 20000 --repeat 3 --scipy-repeat 1
     python bench/compare.py --lowdim [options]   # points, single linkage: compare_lowdim.py
     python bench/compare.py --observations --n 20000 --d 10   # linkage(X): compare_observations.py
+    python bench/compare.py --connectivity   # linkage_graph vs scikit-learn: compare_connectivity.py
     python bench/compare.py --divisive --n 2000     # DIANA, bisecting, the estimator
     python bench/compare.py --vector --n 10000          # linkage_vector vs fastcluster's
     python bench/compare.py --pdist --n 10000 --workers 1   # pdist per metric vs SciPy
@@ -121,6 +122,10 @@ def main(argv=None):
         import compare_lowdim
 
         return compare_lowdim.main([a for a in argv if a != "--lowdim"])
+    if "--connectivity" in argv:    # linkage_graph vs scikit-learn: compare_connectivity.py
+        import compare_connectivity
+
+        return compare_connectivity.main([a for a in argv if a != "--connectivity"])
     if "--observations" in argv:    # linkage(X, m), fresh processes: compare_observations.py
         import compare_observations
 

@@ -192,3 +192,54 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
         fp.dendrogram(Z)
     with pytest.raises(ImportError, match=r"fastclust\[plot\]"):
         fp.clustermap(np.ones((3, 2)))
+
+
+# ---- forests (linkage_graph on a disconnected graph) and segmentation --------------------
+
+def forest():
+    X = np.random.default_rng(0).normal(size=(12, 2))
+    return fc.linkage_graph(X, fc.Graph(12, [0, 1, 5, 6, 7, 10], [1, 2, 6, 7, 8, 11]), "average")
+
+
+@pytest.mark.parametrize("draw", ["plot", "scipy"])
+def test_forest_is_drawn_with_inf_joins_on_a_marked_level(draw):
+    Z = forest()
+    finite_top = Z[np.isfinite(Z[:, 2]), 2].max()
+    if draw == "plot":
+        ax = fp.dendrogram(Z)
+        segments = links(ax).get_segments()
+    else:
+        ax = plt.figure().gca()
+        fc.dendrogram(Z, ax=ax)
+        segments = [s for c in ax.collections for s in c.get_segments()]
+    heights = np.concatenate([s[:, 1] for s in segments])
+    assert np.isfinite(heights).all()
+    level = heights.max()
+    assert level > finite_top
+    lo, hi = ax.get_ylim()
+    assert np.isfinite([lo, hi]).all() and hi > level
+    assert any(t.get_text().strip() == "+inf" for t in ax.texts)
+
+
+def test_segmentation_paints_the_boundaries():
+    image = np.zeros((6, 8))
+    labels = np.zeros((6, 8), dtype=int)
+    labels[:, 5:] = 1
+    labels[4:, :5] = 2
+    ax = fp.segmentation(image, labels.ravel(), boundary_color="red", fill_alpha=0.25)
+    overlay = ax.images[1].get_array()
+    red = np.all(np.asarray(overlay) == mpl.colors.to_rgba("red"), axis=-1)
+    expected = np.zeros((6, 8), dtype=bool)
+    expected[:, 4] = True                 # right neighbour in region 1
+    expected[3, :5] = True                # lower neighbour in region 2
+    np.testing.assert_array_equal(red, expected)
+    assert np.allclose(np.asarray(overlay)[~expected][:, 3], 0.25)
+
+
+def test_segmentation_bad_input():
+    with pytest.raises(ValueError, match=r"one entry per pixel \(2 x 3 = 6\); got 5"):
+        fp.segmentation(np.zeros((2, 3)), np.zeros(5))
+    with pytest.raises(ValueError, match=r"image must have shape"):
+        fp.segmentation(np.zeros((2, 3, 2)), np.zeros(6))
+    with pytest.raises(ValueError, match=r"fill_alpha must be in \[0, 1\]"):
+        fp.segmentation(np.zeros((2, 3)), np.zeros(6), fill_alpha=2)

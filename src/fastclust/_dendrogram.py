@@ -126,7 +126,7 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
     color_threshold : float or 'default', optional
         Links below this height get a palette colour per cluster (see
         `set_link_color_palette`), the rest `above_threshold_color`. The
-        default is 0.7 times the largest height; 0 or less colours everything
+        default is 0.7 times the largest finite height; 0 or less colours everything
         `above_threshold_color`.
     get_leaves : bool, default=True
         Include the 'leaves' list in the result (else it is None).
@@ -227,7 +227,8 @@ def dendrogram(Z, p=30, truncate_mode=None, color_threshold=None, get_leaves=Tru
     order = _child_order(count_sort, distance_sort)
     if color_threshold is None or (isinstance(color_threshold, str)
                                    and color_threshold == "default"):
-        color_threshold = 0.7 * float(Z[:, 2].max())
+        finite = Z[np.isfinite(Z[:, 2]), 2]       # +inf: the joins of a graph's parts
+        color_threshold = 0.7 * float(finite.max()) if finite.size else 0.0
     palette = list(_palette)
 
     layout = _layout_arrays(Z, children, n, mode, p, order, float(color_threshold),

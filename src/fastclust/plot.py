@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ClusterMap", "clustermap", "dendrogram"]
+__all__ = ["ClusterMap", "clustermap", "dendrogram", "segmentation"]
 
 
 def _require_matplotlib():
@@ -31,6 +31,28 @@ def _require_matplotlib():
 # plots look the same.
 _FONT_SIZE_STEPS = ((20, 12), (30, 10), (50, 8), (85, 6), (float("inf"), 5))
 _ROTATION_STEPS = ((20, 0), (40, 45), (float("inf"), 90))
+
+
+def _drawn_heights(heights, finite_top):
+    """Heights to draw, with +inf (the joins of the parts of a disconnected graph,
+    see linkage_graph) put at a level above the highest finite merge; returns the
+    heights and that level, or None when there is no +inf."""
+    heights = np.asarray(heights, dtype=np.float64)
+    infinite = np.isinf(heights)
+    if not infinite.any():
+        return heights, None
+    level = 1.15 * finite_top if finite_top > 0 else 1.0
+    return np.where(infinite, level, heights), level
+
+
+def _mark_infinite(ax, level, vertical):
+    """A dotted line at the level where +inf joins are drawn, labelled."""
+    line = ax.axhline if vertical else ax.axvline
+    line(level, color="0.5", linestyle=":", linewidth=0.8)
+    if vertical:
+        ax.text(0, level, " +inf", va="bottom", ha="left", size=8, color="0.4")
+    else:
+        ax.text(level, 0, "+inf", va="bottom", ha="center", size=8, color="0.4")
 
 
 def _step(steps, count):
@@ -54,6 +76,16 @@ def _draw_scipy_dendrogram(R, max_height, orientation, no_labels, leaf_font_size
         redraw = False
     ivl = R["ivl"]
     width = len(ivl) * 10
+    drawn = [_drawn_heights(ys, 0.0)[0] for ys in R["dcoord"]]
+    finite = [y for ys in R["dcoord"] for y in ys if np.isfinite(y)]
+    finite_top = max(finite) if finite else 0.0
+    level = None
+    if not np.isfinite(max_height):
+        drawn = []
+        for ys in R["dcoord"]:
+            heights, level = _drawn_heights(ys, finite_top)
+            drawn.append(heights)
+        max_height = level
     span = max_height * 1.05
     ticks = [10 * k + 5 for k in range(len(ivl))]
     vertical = orientation in ("top", "bottom")
@@ -85,12 +117,14 @@ def _draw_scipy_dendrogram(R, max_height, orientation, no_labels, leaf_font_size
             set_labels(ivl, size=size)
 
     by_colour: dict[str, list] = {}
-    for xs, ys, colour in zip(R["icoord"], R["dcoord"], R["color_list"]):
+    for xs, ys, colour in zip(R["icoord"], drawn, R["color_list"]):
         points = list(zip(xs, ys)) if vertical else list(zip(ys, xs))
         by_colour.setdefault(colour, []).append(points)
     # the links above the threshold go last, on top
     for colour in sorted(by_colour, key=lambda c: c == above_threshold_color):
         ax.add_collection(LineCollection(by_colour[colour], colors=(colour,)))
+    if level is not None:
+        _mark_infinite(ax, level, vertical)
     for x, y in contraction_marks or ():
         centre, size = ((x, y), (1.0, span / 100)) if vertical else ((y, x), (span / 100, 1.0))
         mark = Ellipse(centre, width=size[0], height=size[1])
@@ -237,8 +271,10 @@ def dendrogram(Z, ax=None, *, orientation="top", labels=None, color_threshold=No
     if not colours:
         raise ValueError("palette must hold at least one colour")
 
+    finite_heights = Z[np.isfinite(Z[:, 2]), 2]
+    finite_top = float(finite_heights.max()) if finite_heights.size else 0.0
     threshold = -1.0 if n_clusters is not None else (
-        0.7 * float(Z[:, 2].max()) if color_threshold is None else float(color_threshold))
+        0.7 * finite_top if color_threshold is None else float(color_threshold))
     icoord, dcoord, link_node, link_code, leaves, _ = _layout_arrays(
         Z, children, n, 1 if truncate else 0, truncate or n, 0, threshold, len(colours), False)
     if n_clusters is not None:
@@ -252,11 +288,14 @@ def dendrogram(Z, ax=None, *, orientation="top", labels=None, color_threshold=No
         import matplotlib.pyplot as plt
         _, ax = plt.subplots(figsize=(8, 4) if orientation in ("top", "bottom") else (4, 8))
     vertical = orientation in ("top", "bottom")
+    dcoord, level = _drawn_heights(dcoord, finite_top)
     points = np.stack([icoord, dcoord], axis=-1) if vertical else np.stack([dcoord, icoord],
                                                                            axis=-1)
     ax.add_collection(LineCollection(points, colors=list(link_colours), linewidths=linewidth))
+    if level is not None:
+        _mark_infinite(ax, level, vertical)
     width = 10.0 * len(leaves)
-    top = float(Z[:, 2].max()) * 1.05 or 1.0
+    top = (level or finite_top) * 1.05 or 1.0
     positions = 10.0 * np.arange(len(leaves)) + 5.0
     if vertical:
         ax.set_xlim(0, width)
@@ -573,3 +612,90 @@ def clustermap(data, method="average", metric="euclidean", *, z_score=None,
     del mpl
     return ClusterMap(fig, ax_heat, ax_row, ax_col, ax_bar, ax_rc, ax_cc, Zr, Zc,
                       row_order, col_order, shown, row_cluster_labels, col_cluster_labels)
+
+
+def segmentation(image, labels, ax=None, *, boundary_color="red", fill_alpha=0.0,
+                 palette=None):
+    """Draw an image with the boundaries of its regions (clusters of its pixels).
+
+    For the labels of a clustering along a pixel grid, such as
+    ``HierarchicalClustering(k, connectivity=grid_graph(image.shape[:2]))``:
+    each pixel whose right or lower neighbour lies in another region is
+    painted in `boundary_color`; regions may also be tinted.
+
+    Parameters
+    ----------
+    image : array_like of shape (h, w) or (h, w, 3) or (h, w, 4)
+        Grey levels (drawn with the 'gray' colour map) or RGB(A) colours, as
+        ``matplotlib.pyplot.imshow`` takes them.
+    labels : array_like of int, shape (h, w) or (h * w,)
+        The region of each pixel; a flat array is read in C order.
+    ax : matplotlib Axes, optional
+        Where to draw; default: a new figure.
+    boundary_color : colour, default='red'
+        Colour of the boundary pixels; None draws no boundaries.
+    fill_alpha : float in [0, 1], default=0.0
+        Opacity of a tint per region (colours from `palette`, cycled).
+    palette : sequence of colours, optional
+        Region tints; default matplotlib's 'tab20' colours.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    ValueError
+        If `labels` does not have one entry per pixel, or `fill_alpha` is not
+        in [0, 1].
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> import fastclust, fastclust.plot
+    >>> image = np.zeros((20, 30))
+    >>> image[:, 15:] = 1.0
+    >>> model = fastclust.HierarchicalClustering(
+    ...     2, connectivity=fastclust.grid_graph(image.shape)).fit(image.reshape(-1, 1))
+    >>> ax = fastclust.plot.segmentation(image, model.labels_)
+    >>> len(ax.images)                 # the image and the boundary layer
+    2
+    """
+    mpl = _require_matplotlib()
+    from matplotlib.colors import to_rgba
+
+    img = np.asarray(image)
+    if img.ndim not in (2, 3) or (img.ndim == 3 and img.shape[2] not in (3, 4)):
+        raise ValueError(f"image must have shape (h, w), (h, w, 3) or (h, w, 4); got {img.shape}")
+    h, w = img.shape[:2]
+    lab = np.asarray(labels)
+    if lab.size != h * w:
+        raise ValueError(f"labels must have one entry per pixel ({h} x {w} = {h * w}); got "
+                         f"{lab.size}")
+    lab = lab.reshape(h, w)
+    if not 0.0 <= float(fill_alpha) <= 1.0:
+        raise ValueError(f"fill_alpha must be in [0, 1]; got {fill_alpha!r}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+        _, ax = plt.subplots(figsize=(6, 6 * h / w))
+    ax.imshow(img, cmap="gray" if img.ndim == 2 else None, interpolation="nearest")
+    overlay = np.zeros((h, w, 4))
+    if fill_alpha > 0:
+        colours = list(palette) if palette is not None else list(mpl.colormaps["tab20"].colors)
+        _, codes = np.unique(lab, return_inverse=True)
+        tints = np.array([to_rgba(c) for c in colours])
+        overlay = tints[codes.reshape(h, w) % len(tints)]
+        overlay[..., 3] = float(fill_alpha)
+    if boundary_color is not None:
+        edge = np.zeros((h, w), dtype=bool)
+        edge[:, :-1] |= lab[:, :-1] != lab[:, 1:]
+        edge[:-1, :] |= lab[:-1, :] != lab[1:, :]
+        overlay[edge] = to_rgba(boundary_color)
+    ax.imshow(overlay, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
