@@ -77,6 +77,10 @@ def main(argv=None):
                         help="sides of the cubic grids for ward (comma-separated)")
     parser.add_argument("--sklearn-budget", type=float, default=240.0,
                         help="skip scikit-learn on larger grids once one call took this long (s)")
+    parser.add_argument("--sklearn-max-side", type=int, default=80,
+                        help="largest grid side scikit-learn runs on (80: 3 minutes here)")
+    parser.add_argument("--no-sklearn-knn", action="store_true",
+                        help="time fastclust alone on the k-NN graph")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args(argv)
     _fixed_malloc_thresholds()
@@ -97,13 +101,13 @@ def main(argv=None):
         label = f"{args.knn_n} Gaussian points, d = {args.knn_d}, {args.k}-NN graph"
     G = kneighbors_graph(X, args.k, include_self=False)
     for method in args.knn_methods.split(","):
-        row(label, X, G, method, args.repeat)
+        row(label, X, G, method, args.repeat, with_sklearn=not args.no_sklearn_knn)
     sklearn_ok = True
     for side in (int(s) for s in args.grid_sides.split(",")):
         V = smooth_volume(side, 0)
         Gv = grid_to_graph(side, side, side)
         _, t_sk = row(f"{side}³ grid ({side ** 3} voxels, 1 feature)", V, Gv, "ward",
-                      args.repeat, with_sklearn=sklearn_ok)
+                      args.repeat, with_sklearn=sklearn_ok and side <= args.sklearn_max_side)
         if t_sk is not None and t_sk > args.sklearn_budget:
             sklearn_ok = False
 
