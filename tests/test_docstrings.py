@@ -7,7 +7,8 @@ import pytest
 MODULES = ["fastclust._linkage", "fastclust._linkage_vector", "fastclust._distance", "fastclust._tree",
            "fastclust._dendrogram", "fastclust._ordering", "fastclust.plot", "fastclust.datasets",
            "fastclust.cli", "fastclust._divisive", "fastclust.estimator",
-           "fastclust.distributed", "fastclust._kdtree_single"]
+           "fastclust.distributed", "fastclust._kdtree_single", "fastclust._connectivity",
+           "fastclust._config"]
 
 
 @pytest.mark.parametrize("name", MODULES)

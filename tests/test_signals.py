@@ -33,6 +33,11 @@ CHILD = textwrap.dedent(r"""
         # own Ctrl-C test in test_kdtree.py and is too quick at this size)
         extra = {"algorithm": "prim"} if method == "single" else {}
         run = lambda X, m, **kw: fastclust.linkage_vector(X, m, **kw, **extra)
+    elif mode.startswith("graph-"):           # linkage_graph along a pixel grid, all pairs
+        side = int(round(n ** 0.5))
+        grid = fastclust.grid_graph((side, side))
+        data, method = rng.random((side * side, 3)), mode[len("graph-"):]
+        run = lambda X, m, **kw: fastclust.linkage_graph(X, grid, m, pairs="all")
     elif mode.endswith("-condensed"):         # the NN-chain on its condensed layout
         data, method = rng.random(n * (n - 1) // 2), mode[:-len("-condensed")]
         run = lambda y, m, **kw: fastclust.linkage(y, m, layout="condensed", **kw)
@@ -88,6 +93,7 @@ CHILD = textwrap.dedent(r"""
     ("vector-single", 12000),   # linkage_vector: Prim on the fly
     ("vector-ward", 12000),     # linkage_vector: NN-chain on centroids
     ("vector-median", 12000),   # linkage_vector: generic algorithm on centroids
+    ("graph-average", 22500),   # linkage_graph: merges along a 150 x 150 grid
 ])
 def test_sigint_interrupts_linkage(mode, n):
     proc = subprocess.Popen([sys.executable, "-c", CHILD, mode, str(n)],

@@ -3,7 +3,8 @@
 The linkage functions return SciPy's linkage matrix, computed by compiled
 kernels: a Boruvka minimum spanning tree for single linkage, the
 nearest-neighbour chain for complete, average, weighted and Ward, and
-Muellner's generic algorithm for centroid and median.
+Muellner's generic algorithm for centroid and median. ``linkage_graph``
+clusters along a connectivity graph (pixels, voxels, nearest neighbours).
 """
 from ._build_config import version as __version__
 from ._config import show_config

@@ -152,6 +152,17 @@ class HierarchicalClustering:
     array([0, 0, 1, 1, 2])
     >>> HierarchicalClustering(2, linkage="diana").fit(X).labels_
     array([0, 0, 0, 0, 1])
+
+    Along a graph: with edges only between neighbours on the line, 0.0 and
+    20.0 cannot join without the points between them.
+
+    >>> from fastclust import Graph
+    >>> chain = Graph(5, [0, 1, 2, 3], [1, 2, 3, 4])
+    >>> HierarchicalClustering(2, linkage="single", connectivity=chain).fit_predict(X)
+    array([0, 0, 0, 0, 1])
+    >>> parts = Graph(5, [0, 2], [1, 3])          # {0, 1}, {2, 3}, {4}: three parts
+    >>> HierarchicalClustering(3, connectivity=parts).fit(X).n_connected_components_
+    3
     """
 
     def __init__(self, n_clusters=2, *, linkage="ward", metric="euclidean",

@@ -1,4 +1,4 @@
-"""Pictures of hierarchical clusterings: dendrograms and clustered heatmaps.
+"""Pictures of hierarchical clusterings: dendrograms, clustered heatmaps, image regions.
 
 Needs matplotlib (the optional extra ``fastclust[plot]``), imported only when
 something is drawn. The layouts come from fastclust's compiled, non-recursive
