@@ -25,31 +25,22 @@ static inline int fc_portable_forced(void)
     return getenv("FASTCLUST_NO_AVX2") != NULL;
 }
 
-/* 1 when the AVX2 copies of the loops run: an AVX2 CPU, not forced portable. */
-static inline int fc_use_avx2(void)
-{
+/* NAME() is 1 when the CPU has FEATURE and the portable loops are not forced. */
 #ifdef FC_X86_DISPATCH
-    static int use = -1;
-    if (use < 0)
-        use = __builtin_cpu_supports("avx2") && !fc_portable_forced();
-    return use;
-#else
-    return 0;
-#endif
+#define FC_DEFINE_CPU_SWITCH(NAME, FEATURE)                                      \
+static inline int NAME(void)                                                     \
+{                                                                                \
+    static int use = -1;                                                         \
+    if (use < 0)                                                                 \
+        use = __builtin_cpu_supports(FEATURE) && !fc_portable_forced();          \
+    return use;                                                                  \
 }
-
-/* 1 when the bit counts use the POPCNT instruction. */
-static inline int fc_use_popcnt(void)
-{
-#ifdef FC_X86_DISPATCH
-    static int use = -1;
-    if (use < 0)
-        use = __builtin_cpu_supports("popcnt") && !fc_portable_forced();
-    return use;
 #else
-    return 0;
+#define FC_DEFINE_CPU_SWITCH(NAME, FEATURE)                                      \
+static inline int NAME(void) { return 0; }
 #endif
-}
+FC_DEFINE_CPU_SWITCH(fc_use_avx2, "avx2")       /* the AVX2 copies of the loops */
+FC_DEFINE_CPU_SWITCH(fc_use_popcnt, "popcnt")   /* the POPCNT bit counts */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define FC_NOINLINE __attribute__((noinline))
