@@ -177,36 +177,58 @@ cdef inline double ward_value(const double* sums, index_t d, index_t sr, index_t
     return acc * w
 
 
-cdef double cluster_distance(int method, const double* X, index_t d, const Params* prm,
-                             const double* norms, const index_t* head, const index_t* next_point,
-                             index_t a, index_t c, double size_a, double size_c,
-                             index_t* work) noexcept nogil:
+cdef struct Workspace:          # one graph_linkage call's state, allocated by its wrapper
+    index_t n
+    index_t d
+    int method
+    bint ward
+    bint all_pairs
+    const double* X             # (n, d) points
+    const Params* prm           # their metric (all_pairs)
+    const double* norms         # row norms for cosine, or NULL
+    double* sums                # ward: coordinate sums, one row per live cluster
+    index_t* slot               # node -> its row of sums
+    double* size                # node -> number of points
+    char* alive                 # node -> 1 while it is a cluster
+    index_t* min_obs            # node -> its smallest point
+    index_t* head               # node -> its first point; the others follow next_point
+    index_t* tail               # node -> its last point
+    index_t* next_point         # point -> the next point of its cluster
+    index_t* stamp              # node -> the last merge that listed it as a neighbour
+    index_t* pos                # node -> its place in that merge's list
+    char* side                  # all_pairs: per entry of a merge's list, which child has it
+    index_t side_cap
+    AdjList* lists              # node -> its neighbours and the pairs' values
+    Heap heap                   # candidate merges
+    index_t work                # work done since the last check for Ctrl-C
+
+
+cdef double cluster_distance(const Workspace* w, index_t a, index_t c) noexcept nogil:
     """The linkage distance of clusters a and c from all pairs of their points.
 
-    A cluster's points are the size_a points from head[a] on: the list goes on
+    A cluster's points are the size[a] points from head[a] on: the chain goes on
     into its sibling's once the two have merged.
     """
-    cdef index_t p = head[a], q, lo, hi, ia, ic
-    cdef index_t count_a = <index_t>size_a, count_c = <index_t>size_c
-    cdef double acc = 0.0 if method == METHOD_AVERAGE else -1.0, dist
+    cdef index_t p = w.head[a], q, lo, hi, ia, ic, d = w.d
+    cdef index_t count_a = <index_t>w.size[a], count_c = <index_t>w.size[c]
+    cdef double acc = 0.0 if w.method == METHOD_AVERAGE else -1.0, dist
     cdef bint first = True
     for ia in range(count_a):
-        q = head[c]
+        q = w.head[c]
         for ic in range(count_c):
             lo = p if p < q else q
             hi = q if p < q else p
-            dist = pair_distance(X + lo * d, X + hi * d, d, prm,
-                                 norms[lo] if norms != NULL else 0.0,
-                                 norms[hi] if norms != NULL else 0.0, NULL)
-            if method == METHOD_AVERAGE:
+            dist = pair_distance(w.X + lo * d, w.X + hi * d, d, w.prm,
+                                 w.norms[lo] if w.norms != NULL else 0.0,
+                                 w.norms[hi] if w.norms != NULL else 0.0, NULL)
+            if w.method == METHOD_AVERAGE:
                 acc += dist
-            elif first or (dist > acc if method == METHOD_COMPLETE else dist < acc):
+            elif first or (dist > acc if w.method == METHOD_COMPLETE else dist < acc):
                 acc = dist
             first = False
-            q = next_point[q]
-        p = next_point[p]
-    work[0] += <index_t>(size_a * size_c) * d
-    return acc / (size_a * size_c) if method == METHOD_AVERAGE else acc
+            q = w.next_point[q]
+        p = w.next_point[p]
+    return acc / (count_a * <double>count_c) if w.method == METHOD_AVERAGE else acc
 
 
 cdef inline double combine(int method, double value_i, double value_j, double ni,
@@ -219,163 +241,164 @@ cdef inline double combine(int method, double value_i, double value_j, double ni
     return (ni * value_i + nj * value_j) / (ni + nj)
 
 
-cdef int merge_along_graph(index_t n, const index_t* indptr, const index_t* indices,
-                           const double* values, int method, double* sums, index_t d,
-                           double* Z, index_t* n_merges, index_t* min_obs,
-                           char* alive, double* size, index_t* slot, index_t* stamp,
-                           index_t* pos, AdjList* lists, Heap* heap,
-                           bint all_pairs, const double* X, const Params* prm,
-                           const double* norms, index_t* head, index_t* tail,
-                           index_t* next_point, long long* progress) noexcept nogil:
-    """The merge loop; lists, heap and the scratch arrays are the caller's (2n - 1 each;
-    next_point n). With all_pairs, X holds the points (d columns) and prm their metric."""
-    cdef index_t u, v, t, k, i, j, c, cnt, si, sj
-    cdef index_t step = 0, work = 0
-    cdef double value, ni, nj
-    cdef Cand top
-    cdef Entry* fresh
-    cdef char* side = NULL        # with all_pairs: 1 = from i only, 2 = from j only, 3 = both
-    cdef AdjList* li
-    cdef AdjList* lj
-    cdef bint ward = method == METHOD_WARD
-
+cdef int start(Workspace* w, const index_t* indptr, const index_t* indices,
+               const double* values) noexcept nogil:
+    """Every point its own cluster; the lists and the heap from the graph's edges."""
+    cdef index_t u, v, t, cnt, n = w.n
+    cdef double value
     for u in range(n):
-        alive[u] = 1
-        size[u] = 1.0
-        slot[u] = u
-        stamp[u] = -1
-        min_obs[u] = u
-        head[u] = u
-        tail[u] = u
-        next_point[u] = -1
+        w.alive[u] = 1
+        w.size[u] = 1.0
+        w.slot[u] = u
+        w.stamp[u] = -1
+        w.min_obs[u] = u
+        w.head[u] = u
+        w.tail[u] = u
+        w.next_point[u] = -1
         cnt = indptr[u + 1] - indptr[u]
-        lists[u].size = cnt
-        lists[u].cap = cnt
-        lists[u].e = <Entry*>malloc(cnt * sizeof(Entry)) if cnt > 0 else NULL
-        if cnt > 0 and lists[u].e == NULL:
+        w.lists[u].size = cnt
+        w.lists[u].cap = cnt
+        w.lists[u].e = <Entry*>malloc(cnt * sizeof(Entry)) if cnt > 0 else NULL
+        if cnt > 0 and w.lists[u].e == NULL:
             return STATUS_NO_MEMORY
         for t in range(cnt):
             v = indices[indptr[u] + t]
-            value = ward_value(sums, d, u, v, 1.0, 1.0) if ward else values[indptr[u] + t]
-            lists[u].e[t].node = v
-            lists[u].e[t].value = value
+            value = ward_value(w.sums, w.d, u, v, 1.0, 1.0) if w.ward else values[indptr[u] + t]
+            w.lists[u].e[t].node = v
+            w.lists[u].e[t].value = value
             if v < u:
-                heap.c[heap.size].value = value
-                heap.c[heap.size].a = u
-                heap.c[heap.size].b = v
-                heap.size += 1
+                w.heap.c[w.heap.size].value = value
+                w.heap.c[w.heap.size].a = u
+                w.heap.c[w.heap.size].b = v
+                w.heap.size += 1
     for u in range(n, 2 * n - 1):
-        alive[u] = 0
-        stamp[u] = -1
-        lists[u].e = NULL
-        lists[u].size = 0
-        lists[u].cap = 0
-    heapify(heap)
+        w.alive[u] = 0
+        w.stamp[u] = -1
+    heapify(&w.heap)
+    return STATUS_OK
 
-    while heap.size > 0:
-        top = heap_pop(heap)
-        if not (alive[top.a] and alive[top.b]):
+
+cdef index_t merged_neighbours(Workspace* w, index_t i, index_t j, index_t k,
+                               Entry* fresh) noexcept nogil:
+    """Write k's neighbours into fresh: i's, then j's, a shared one once with the two
+    values combined; returns their number. With all_pairs, a value that only one
+    child has is combined with the other child's, computed from the points."""
+    cdef AdjList* li = &w.lists[i]
+    cdef AdjList* lj = &w.lists[j]
+    cdef index_t t, c, cnt = 0
+    cdef double ni = w.size[i], nj = w.size[j], value
+    for t in range(li.size):
+        c = li.e[t].node
+        if w.alive[c]:
+            w.stamp[c] = k
+            w.pos[c] = cnt
+            fresh[cnt] = li.e[t]
+            if w.all_pairs:
+                w.side[cnt] = 1
+            cnt += 1
+    for t in range(lj.size):
+        c = lj.e[t].node
+        if not w.alive[c]:
             continue
-        i = top.a
-        j = top.b
-        k = n + step
-        ni = size[i]
-        nj = size[j]
-        Z[4 * step] = j
-        Z[4 * step + 1] = i
-        Z[4 * step + 2] = sqrt(2.0 * top.value) if ward else top.value
-        Z[4 * step + 3] = ni + nj
-        alive[i] = 0
-        alive[j] = 0
-        alive[k] = 1
-        size[k] = ni + nj
-        min_obs[k] = min_obs[i] if min_obs[i] < min_obs[j] else min_obs[j]
-        if ward:
-            si = slot[i]
-            sj = slot[j]
-            for t in range(d):
-                sums[sj * d + t] = sums[si * d + t] + sums[sj * d + t]
-            slot[k] = sj
-        next_point[tail[i]] = head[j]      # k's points: i's, then j's
-        head[k] = head[i]
-        tail[k] = tail[j]
-
-        # k's neighbours: those of i, then those of j (combined when both have one)
-        li = &lists[i]
-        lj = &lists[j]
-        fresh = <Entry*>malloc((li.size + lj.size) * sizeof(Entry)) if li.size + lj.size > 0 else NULL
-        if li.size + lj.size > 0 and fresh == NULL:
-            return STATUS_NO_MEMORY
-        if all_pairs:
-            side = <char*>realloc(side, (li.size + lj.size + 1) * sizeof(char))
-            if side == NULL:
-                free(fresh)
-                return STATUS_NO_MEMORY
-        cnt = 0
-        for t in range(li.size):
-            c = li.e[t].node
-            if alive[c]:
-                stamp[c] = k
-                pos[c] = cnt
-                fresh[cnt] = li.e[t]
-                if all_pairs:
-                    side[cnt] = 1
-                cnt += 1
-        for t in range(lj.size):
-            c = lj.e[t].node
-            if not alive[c]:
-                continue
-            if stamp[c] == k:
-                if not ward:
-                    fresh[pos[c]].value = combine(method, fresh[pos[c]].value, lj.e[t].value,
-                                                  ni, nj)
-                if all_pairs:
-                    side[pos[c]] = 3
-            else:
-                stamp[c] = k
-                fresh[cnt] = lj.e[t]
-                if all_pairs:
-                    side[cnt] = 2
-                cnt += 1
-        if all_pairs:
-            # a neighbour of one child only: the other child's value from the points
-            for t in range(cnt):
-                c = fresh[t].node
-                if side[t] == 1:
-                    value = cluster_distance(method, X, d, prm, norms, head, next_point, j, c,
-                                             nj, size[c], &work)
-                    fresh[t].value = combine(method, fresh[t].value, value, ni, nj)
-                elif side[t] == 2:
-                    value = cluster_distance(method, X, d, prm, norms, head, next_point, i, c,
-                                             ni, size[c], &work)
-                    fresh[t].value = combine(method, value, fresh[t].value, ni, nj)
-        work += li.size + lj.size
-        free(li.e)
-        free(lj.e)
-        li.e = NULL
-        lj.e = NULL
-        li.size = li.cap = lj.size = lj.cap = 0
-        lists[k].e = fresh
-        lists[k].size = cnt
-        lists[k].cap = cnt
+        if w.stamp[c] == k:
+            if not w.ward:
+                fresh[w.pos[c]].value = combine(w.method, fresh[w.pos[c]].value,
+                                                lj.e[t].value, ni, nj)
+            if w.all_pairs:
+                w.side[w.pos[c]] = 3
+        else:
+            w.stamp[c] = k
+            fresh[cnt] = lj.e[t]
+            if w.all_pairs:
+                w.side[cnt] = 2
+            cnt += 1
+    if w.all_pairs:
         for t in range(cnt):
             c = fresh[t].node
-            if ward:
-                fresh[t].value = ward_value(sums, d, slot[k], slot[c], size[k], size[c])
-            if (list_append(&lists[c], k, fresh[t].value, alive) != 0
-                    or heap_push(heap, fresh[t].value, k, c, alive) != 0):
-                free(side)
-                return STATUS_NO_MEMORY
+            if w.side[t] == 1:
+                value = cluster_distance(w, j, c)
+                fresh[t].value = combine(w.method, fresh[t].value, value, ni, nj)
+                w.work += <index_t>(nj * w.size[c]) * w.d
+            elif w.side[t] == 2:
+                value = cluster_distance(w, i, c)
+                fresh[t].value = combine(w.method, value, fresh[t].value, ni, nj)
+                w.work += <index_t>(ni * w.size[c]) * w.d
+    w.work += li.size + lj.size
+    return cnt
+
+
+cdef int merge(Workspace* w, index_t i, index_t j, index_t k) noexcept nogil:
+    """Merge clusters i > j into node k: its points, sums, neighbours and candidates."""
+    cdef AdjList* li = &w.lists[i]
+    cdef AdjList* lj = &w.lists[j]
+    cdef index_t t, c, cnt, total = li.size + lj.size, d = w.d
+    cdef Entry* fresh
+    cdef char* grown
+    w.size[k] = w.size[i] + w.size[j]
+    w.min_obs[k] = w.min_obs[i] if w.min_obs[i] < w.min_obs[j] else w.min_obs[j]
+    w.next_point[w.tail[i]] = w.head[j]      # k's points: i's, then j's
+    w.head[k] = w.head[i]
+    w.tail[k] = w.tail[j]
+    if w.ward:
+        for t in range(d):
+            w.sums[w.slot[j] * d + t] = w.sums[w.slot[i] * d + t] + w.sums[w.slot[j] * d + t]
+        w.slot[k] = w.slot[j]
+    if w.all_pairs and total > w.side_cap:
+        grown = <char*>realloc(w.side, total * sizeof(char))
+        if grown == NULL:
+            return STATUS_NO_MEMORY
+        w.side = grown
+        w.side_cap = total
+    fresh = <Entry*>malloc(total * sizeof(Entry)) if total > 0 else NULL
+    if total > 0 and fresh == NULL:
+        return STATUS_NO_MEMORY
+    w.alive[i] = 0
+    w.alive[j] = 0
+    cnt = merged_neighbours(w, i, j, k, fresh)
+    w.alive[k] = 1
+    free(li.e)
+    free(lj.e)
+    li.e = lj.e = NULL
+    li.size = li.cap = lj.size = lj.cap = 0
+    w.lists[k].e = fresh
+    w.lists[k].size = cnt
+    w.lists[k].cap = cnt
+    for t in range(cnt):
+        c = fresh[t].node
+        if w.ward:
+            fresh[t].value = ward_value(w.sums, d, w.slot[k], w.slot[c], w.size[k], w.size[c])
+        if (list_append(&w.lists[c], k, fresh[t].value, w.alive) != 0
+                or heap_push(&w.heap, fresh[t].value, k, c, w.alive) != 0):
+            return STATUS_NO_MEMORY
+    w.work += cnt * (d if w.ward else 1)
+    return STATUS_OK
+
+
+cdef int merge_along_graph(Workspace* w, double* Z, index_t* n_merges,
+                           long long* progress) noexcept nogil:
+    """Pop the smallest candidate whose ends are both clusters and merge them, until
+    none is left; Z gets one row per merge."""
+    cdef index_t step = 0, k
+    cdef int status
+    cdef Cand top
+    while w.heap.size > 0:
+        top = heap_pop(&w.heap)
+        if not (w.alive[top.a] and w.alive[top.b]):
+            continue
+        k = w.n + step
+        Z[4 * step] = top.b
+        Z[4 * step + 1] = top.a
+        Z[4 * step + 2] = sqrt(2.0 * top.value) if w.ward else top.value
+        Z[4 * step + 3] = w.size[top.a] + w.size[top.b]
+        status = merge(w, top.a, top.b, k)
         step += 1
-        work += cnt * (d if ward else 1)
-        if work >= SIGNAL_CHECK_WORK:
-            work = 0
+        n_merges[0] = step
+        if status != STATUS_OK:
+            return status
+        if w.work >= SIGNAL_CHECK_WORK:
+            w.work = 0
             if report_and_poll(progress, step):
-                n_merges[0] = step
-                free(side)
                 return STATUS_INTERRUPTED
-    free(side)
-    n_merges[0] = step
     if progress != NULL:
         progress[1] = progress[2]
     return STATUS_OK
@@ -413,51 +436,69 @@ def graph_linkage(index_t n,
     left (one per connected component) are the nodes with alive == 1.
     METHOD_SINGLE needs all_pairs (single linkage along edges is single_forest).
     """
-    cdef index_t n_edges = indptr[n]
-    cdef index_t d = X.shape[1]
+    cdef index_t n_edges = indptr[n], n_merges = 0, u
     cdef bint ward = method == METHOD_WARD
     cdef double[:, ::1] sums = np.array(X, dtype=np.float64, copy=True) if ward \
         else np.empty((0, 0))
     cdef index_t[::1] head = np.empty(2 * n - 1, dtype=np.intp)
     cdef index_t[::1] tail = np.empty(2 * n - 1, dtype=np.intp)
     cdef index_t[::1] next_point = np.empty(n, dtype=np.intp)
-    cdef Params prm = plain_metric(metric)
-    cdef const double* norms_ptr = &norms[0] if norms is not None and norms.shape[0] > 0 else NULL
     cdef double[::1] size = np.empty(2 * n - 1)
     cdef index_t[::1] slot = np.empty(2 * n - 1, dtype=np.intp)
     cdef index_t[::1] stamp = np.empty(2 * n - 1, dtype=np.intp)
     cdef index_t[::1] pos = np.empty(2 * n - 1, dtype=np.intp)
-    cdef index_t n_merges = 0, u
+    cdef Params prm = plain_metric(metric)
     cdef int status
     cdef long long* counters = NULL
-    cdef AdjList* lists = <AdjList*>malloc((2 * n - 1) * sizeof(AdjList))
-    cdef Heap heap
-    heap.cap = max(n_edges // 2, 16)
-    heap.size = 0
-    heap.c = <Cand*>malloc(heap.cap * sizeof(Cand))
-    if lists == NULL or heap.c == NULL:
-        free(lists)
-        free(heap.c)
+    cdef Workspace w
+    w.n = n
+    w.d = X.shape[1]
+    w.method = method
+    w.ward = ward
+    w.all_pairs = all_pairs
+    w.X = &X[0, 0]
+    w.prm = &prm
+    w.norms = &norms[0] if norms is not None and norms.shape[0] > 0 else NULL
+    w.sums = &sums[0, 0] if ward else NULL
+    w.slot = &slot[0]
+    w.size = &size[0]
+    w.alive = &alive[0]
+    w.min_obs = &min_obs[0]
+    w.head = &head[0]
+    w.tail = &tail[0]
+    w.next_point = &next_point[0]
+    w.stamp = &stamp[0]
+    w.pos = &pos[0]
+    w.side = NULL
+    w.side_cap = 0
+    w.work = 0
+    w.heap.cap = max(n_edges // 2, 16)
+    w.heap.size = 0
+    w.heap.c = <Cand*>malloc(w.heap.cap * sizeof(Cand))
+    w.lists = <AdjList*>malloc((2 * n - 1) * sizeof(AdjList))
+    if w.lists == NULL or w.heap.c == NULL:
+        free(w.lists)
+        free(w.heap.c)
         raise MemoryError("graph linkage: no memory for the adjacency lists and the heap")
     for u in range(2 * n - 1):
-        lists[u].e = NULL
+        w.lists[u].e = NULL
+        w.lists[u].size = 0
+        w.lists[u].cap = 0
     if progress is not None:
         counters = &progress[0]
         counters[2] = n - 1
     try:
         with nogil:
-            status = merge_along_graph(
-                n, &indptr[0], &indices[0] if n_edges > 0 else NULL,
-                &values[0] if values.shape[0] > 0 else NULL, method,
-                &sums[0, 0] if ward else NULL, d, &Z[0, 0], &n_merges, &min_obs[0],
-                &alive[0], &size[0], &slot[0], &stamp[0], &pos[0], lists, &heap,
-                all_pairs, &X[0, 0], &prm, norms_ptr, &head[0], &tail[0], &next_point[0],
-                counters)
+            status = start(&w, &indptr[0], &indices[0] if n_edges > 0 else NULL,
+                           &values[0] if values.shape[0] > 0 else NULL)
+            if status == STATUS_OK:
+                status = merge_along_graph(&w, &Z[0, 0], &n_merges, counters)
     finally:
         for u in range(2 * n - 1):
-            free(lists[u].e)
-        free(lists)
-        free(heap.c)
+            free(w.lists[u].e)
+        free(w.lists)
+        free(w.heap.c)
+        free(w.side)
     if status == STATUS_INTERRUPTED:
         reraise_pending()
     if status == STATUS_NO_MEMORY:
