@@ -181,7 +181,7 @@ def test_import_keeps_the_gil_disabled():
             "        importlib.import_module(m.name)\n"
             "print(sys._is_gil_enabled())")
     env_without_override = {k: v for k, v in os.environ.items() if k != "PYTHON_GIL"}
-    out = subprocess.run([sys.executable, "-W", "error", "-c", code], env=env_without_override,
+    out = subprocess.run([sys.executable, "-c", code], env=env_without_override,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
