@@ -281,15 +281,17 @@ def test_same_tree_as_sklearn(rng, method):
         np.testing.assert_array_equal(Z[:, :2].astype(int), np.sort(model.children_, axis=1))
         np.testing.assert_allclose(Z[:, 2], model.distances_, rtol=1e-12)
         # the partitions scikit-learn cuts by count, for every number of clusters
-        # (not n: scikit-learn fails on a tree without merges for complete and average)
+        # (not n: scikit-learn fails on a tree without merges for complete and average),
+        # from the completed tree: the last n - k merges undone
         for n_clusters in (1, 2, 3, 7, n // 4, n // 2, n - 1):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ref = sk.AgglomerativeClustering(n_clusters, connectivity=G,
                                                  linkage=method).fit(X).labels_
-                ours = HierarchicalClustering(n_clusters, linkage=method, connectivity=G,
-                                              ).fit(X).labels_ if _connected(X, G) else None
-            if ours is not None:
+            assert_same_partition(fastclust.cut_tree(Z, n_clusters).ravel(), ref)
+            if _connected(X, G):           # the estimator refuses to complete a graph
+                ours = HierarchicalClustering(n_clusters, linkage=method,
+                                              connectivity=G).fit(X).labels_
                 assert_same_partition(ours, ref)
 
 
@@ -361,9 +363,9 @@ def test_knn_graph_matches_sklearn(rng):
 def test_knn_graph_ties_go_to_the_smaller_index():
     X = np.array([[0.0], [1.0], [-1.0], [2.0], [-2.0]])
     g = knn_graph(X, 2)
-    np.testing.assert_array_equal(g.col[:2], [1, 2])     # 1 and -1 tie at 1: both; then
+    np.testing.assert_array_equal(g.col[:2], [1, 2])     # the two points at distance 1
     g = knn_graph(X, 1)
-    assert g.col[0] == 1                                  # index 1 before index 2
+    assert g.col[0] == 1                                  # of those, the smaller index
 
 
 # ---- disconnected graphs and forests -------------------------------------------------------

@@ -7,7 +7,7 @@ when an edge joins them. The kernels are in _graph.pyx.
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Literal, Union
+from typing import Any, Callable, Literal, Union
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -96,7 +96,8 @@ class Graph:
         return f"Graph(n={self.shape[0]}, edges={self.nnz})"
 
 
-ConnectivityLike = Union[ArrayLike, Graph, Callable[[np.ndarray], object], object]
+# Also any scipy.sparse matrix or array (duck-typed through .tocoo(): SciPy is not imported).
+ConnectivityLike = Union[ArrayLike, Graph, Callable[[np.ndarray], Any], Any]
 
 
 # ---------------------------------------------------------------------------
@@ -321,11 +322,11 @@ def linkage_graph(X: ArrayLike, connectivity: ConnectivityLike, method: str = "w
         n_parts = 1
 
     Z = np.empty((n - 1, 4))
-    progress = current(STAGE_MERGES, n - 1)
     all_pairs = pairs == "all" and method != "ward"
     if method == "single" and not all_pairs:
         _single(arr, u, v, metric, Z)
         return Z
+    progress = current(STAGE_MERGES, n - 1)
     values = np.empty(0)
     if method != "ward":
         values = _edge_distances(arr, u, v, metric)

@@ -76,15 +76,10 @@ def _draw_scipy_dendrogram(R, max_height, orientation, no_labels, leaf_font_size
         redraw = False
     ivl = R["ivl"]
     width = len(ivl) * 10
-    drawn = [_drawn_heights(ys, 0.0)[0] for ys in R["dcoord"]]
-    finite = [y for ys in R["dcoord"] for y in ys if np.isfinite(y)]
-    finite_top = max(finite) if finite else 0.0
-    level = None
+    drawn, level = R["dcoord"], None
     if not np.isfinite(max_height):
-        drawn = []
-        for ys in R["dcoord"]:
-            heights, level = _drawn_heights(ys, finite_top)
-            drawn.append(heights)
+        finite = [y for ys in drawn for y in ys if np.isfinite(y)]
+        drawn, level = _drawn_heights(drawn, max(finite) if finite else 0.0)
         max_height = level
     span = max_height * 1.05
     ticks = [10 * k + 5 for k in range(len(ivl))]
